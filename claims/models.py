@@ -1,0 +1,249 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class ClaimStatus(models.TextChoices):
+    """Where a claim stands. The last six are verdicts (see claims/workflow.py)."""
+
+    UNREVIEWED = "unreviewed", "Unreviewed"
+    FLAGGED = "flagged", "Flagged"
+    NOT_CHECKABLE = "not_checkable", "Not checkable"
+    IN_REVIEW = "in_review", "In review"
+    SUPPORTED = "supported", "Supported"
+    PARTLY_SUPPORTED = "partly_supported", "Partly supported"
+    MISLEADING = "misleading", "Misleading"
+    CONTRADICTED = "contradicted", "Contradicted"
+    OUTDATED = "outdated", "Outdated"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+    @classmethod
+    def verdicts(cls) -> tuple["ClaimStatus", ...]:
+        return (
+            cls.SUPPORTED,
+            cls.PARTLY_SUPPORTED,
+            cls.MISLEADING,
+            cls.CONTRADICTED,
+            cls.OUTDATED,
+            cls.UNVERIFIABLE,
+        )
+
+    @property
+    def is_verdict(self) -> bool:
+        return self in self.verdicts()
+
+    @property
+    def rating_value(self) -> int | None:
+        """ClaimReview's ratingValue on a 1–5 scale; None where no rating fits."""
+        return _RATINGS.get(self)
+
+
+_RATINGS = {
+    ClaimStatus.SUPPORTED: 5,
+    ClaimStatus.PARTLY_SUPPORTED: 3,
+    ClaimStatus.MISLEADING: 2,
+    ClaimStatus.OUTDATED: 2,
+    ClaimStatus.CONTRADICTED: 1,
+}
+
+VERDICT_VALUES = [status.value for status in ClaimStatus.verdicts()]
+
+
+class ClaimQuerySet(models.QuerySet):
+    def in_document_order(self):
+        return self.order_by("question__document__title", "question__number", "position")
+
+    def public(self):
+        """Claims as the public sees them: with their question and document, in order."""
+        return self.select_related("question__document").in_document_order()
+
+    def published(self):
+        """Claims carrying a published verdict."""
+        return self.filter(status__in=VERDICT_VALUES)
+
+    def with_counts(self):
+        """Annotate citation and open-flag counts in the same query (no N+1 in lists)."""
+        return self.annotate(
+            citation_count=Count("citations", distinct=True),
+            open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
+        )
+
+
+class Claim(models.Model):
+    """One assertion of an answer, anchored to its exact place in the text."""
+
+    question = models.ForeignKey("faq.Question", on_delete=models.CASCADE, related_name="claims")
+    position = models.PositiveIntegerField(help_text="Order within the answer, 1-based.")
+    quote = models.TextField(
+        help_text="The assertion exactly as it stands in the answer: answer[start:end] == quote."
+    )
+    start = models.PositiveIntegerField(help_text="Character offset of the quote's start in the answer.")
+    end = models.PositiveIntegerField(help_text="Character offset just past the quote's end in the answer.")
+    statement = models.TextField(
+        help_text="The claim as reviewed (defaults to the quote); published as ClaimReview's claimReviewed."
+    )
+    status = models.CharField(max_length=20, choices=ClaimStatus, default=ClaimStatus.UNREVIEWED)
+    rationale = models.TextField(
+        blank=True, help_text="Public text explaining the verdict. Every verdict needs one."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reviewer who published the current verdict.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, help_text="When the current verdict was published.")
+    fingerprint = models.CharField(
+        max_length=64,
+        help_text="Hash of the normalised quote: matches claims on re-import and finds duplicates across documents.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Bumped on every save; a save from a stale form is refused (optimistic locking).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "position"]
+        permissions = [("publish_verdict", "Can publish, change and reopen verdicts")]
+        constraints = [
+            # Also the index behind "the claims of this answer, in order" on the document page.
+            models.UniqueConstraint(fields=["question", "position"], name="claims_claim_unique_position"),
+            models.CheckConstraint(condition=Q(start__lte=models.F("end")), name="claims_claim_start_lte_end"),
+            models.CheckConstraint(condition=Q(status__in=ClaimStatus.values), name="claims_claim_status_valid"),
+            # A published verdict without its public rationale is never stored.
+            models.CheckConstraint(
+                condition=~Q(status__in=VERDICT_VALUES) | ~Q(rationale=""),
+                name="claims_claim_verdict_has_rationale",
+            ),
+        ]
+        indexes = [
+            # The public table and the admin filter by status.
+            models.Index(fields=["status"], name="claims_claim_status_idx"),
+            # Re-import matching and duplicate detection across documents.
+            models.Index(fields=["fingerprint"], name="claims_claim_fingerprint_idx"),
+            # The ClaimReview feed: published verdicts, newest first.
+            models.Index(fields=["status", "-reviewed_at"], name="claims_claim_reviewed_idx"),
+        ]
+
+    def __str__(self):
+        text = self.statement or self.quote
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    def get_absolute_url(self):
+        return reverse("claims:detail", kwargs={"pk": self.pk})
+
+    @property
+    def status_choice(self) -> ClaimStatus:
+        return ClaimStatus(self.status)
+
+    @property
+    def has_verdict(self) -> bool:
+        return self.status_choice.is_verdict
+
+
+class FlagReason(models.TextChoices):
+    """Modelled on Wikipedia's inline cleanup tags."""
+
+    CITATION_NEEDED = "citation_needed", "Citation needed"
+    DUBIOUS = "dubious", "Dubious"
+    FAILED_VERIFICATION = "failed_verification", "Failed verification"
+    BETTER_SOURCE_NEEDED = "better_source_needed", "Better source needed"
+    VAGUE = "vague", "Vague"
+    OUTDATED = "outdated", "Outdated"
+    IRRELEVANT_AUTHORITY = "irrelevant_authority", "Irrelevant authority"
+    CONTRADICTS_OTHER = "contradicts_other", "Contradicts another claim"
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class Flag(models.Model):
+    """An editor's mark that something is wrong with a claim, open until resolved."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=30, choices=FlagReason)
+    note = models.TextField(blank=True, help_text="Internal: never shown on the public site.")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the flag is open.")
+    resolution = models.TextField(blank=True, help_text="How the problem was resolved.")
+
+    history = HistoricalRecords()
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "raised_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__in=FlagReason.values), name="claims_flag_reason_valid"),
+        ]
+        indexes = [
+            # "Open flags of this claim" and "claims with open flags": only open rows are hot.
+            models.Index(
+                fields=["claim"], condition=Q(resolved_at__isnull=True), name="claims_flag_open_idx"
+            ),
+            # The flag-reason filter on the public table and the admin.
+            models.Index(fields=["reason"], name="claims_flag_reason_idx"),
+        ]
+
+    def __str__(self):
+        state = "open" if self.is_open else "resolved"
+        return f"{self.get_reason_display()} ({state}) on claim {self.claim_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class RelationKind(models.TextChoices):
+    CONTRADICTS = "contradicts", "Contradicts"
+    DUPLICATES = "duplicates", "Duplicates"
+    QUALIFIES = "qualifies", "Qualifies"
+
+    @property
+    def is_symmetric(self) -> bool:
+        """Symmetric relations are shown from both claims' pages."""
+        return self in (RelationKind.CONTRADICTS, RelationKind.DUPLICATES)
+
+
+class ClaimRelation(models.Model):
+    """A relation between two claims, such as one contradicting the other."""
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_from")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_to")
+    kind = models.CharField(max_length=20, choices=RelationKind)
+    note = models.TextField(blank=True, help_text="Why the claims are related; shown publicly.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_claim", "to_claim", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_claim", "to_claim", "kind"], name="claims_relation_unique"),
+            models.CheckConstraint(
+                condition=~Q(from_claim=models.F("to_claim")), name="claims_relation_not_self"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=RelationKind.values), name="claims_relation_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"claim {self.from_claim_id} {self.kind} claim {self.to_claim_id}"

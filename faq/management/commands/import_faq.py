@@ -1,0 +1,37 @@
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from faq.importing import ImportOptions, ImportRefused, import_faq_file
+
+
+class Command(BaseCommand):
+    help = "Import an FAQ page (plain text or Markdown) as a document with its questions and claims."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the FAQ file, UTF-8 text or Markdown")
+        parser.add_argument("--slug", default="", help="the document's slug (default: from its title)")
+        parser.add_argument("--category", default=None, help="override the category found in the text")
+        parser.add_argument("--jurisdiction", default="", help="e.g. NC")
+        parser.add_argument("--source-url", default="", help="where the page was published")
+        parser.add_argument("--retrieved-on", default=None, type=date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+        parser.add_argument("--json", action="store_true", help="print the parsed document as JSON")
+
+    def handle(self, *args, **opts):
+        options = ImportOptions(
+            slug=opts["slug"],
+            category=opts["category"],
+            jurisdiction=opts["jurisdiction"],
+            source_url=opts["source_url"],
+            retrieved_on=opts["retrieved_on"],
+        )
+        try:
+            result = import_faq_file(opts["path"], options=options, dry_run=opts["dry_run"])
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from None
+        if opts["json"]:
+            self.stdout.write(json.dumps(result.parsed.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(result.message)
