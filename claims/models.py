@@ -39,6 +39,11 @@ class ClaimStatus(models.TextChoices):
         """ClaimReview's ratingValue on a 1–5 scale; None where no rating fits."""
         return _RATINGS.get(self)
 
+    @property
+    def colour(self) -> str:
+        """The status's colour, shared by the admin label and the public site (always beside its text label)."""
+        return _COLOURS[self]
+
 
 _RATINGS = {
     ClaimStatus.SUPPORTED: 5,
@@ -46,6 +51,20 @@ _RATINGS = {
     ClaimStatus.MISLEADING: 2,
     ClaimStatus.OUTDATED: 2,
     ClaimStatus.CONTRADICTED: 1,
+}
+
+# Chosen to stay distinguishable for common colour-vision deficiencies; never used without the label.
+_COLOURS = {
+    ClaimStatus.UNREVIEWED: "#6b7280",
+    ClaimStatus.FLAGGED: "#b45309",
+    ClaimStatus.NOT_CHECKABLE: "#9ca3af",
+    ClaimStatus.IN_REVIEW: "#2563eb",
+    ClaimStatus.SUPPORTED: "#15803d",
+    ClaimStatus.PARTLY_SUPPORTED: "#65a30d",
+    ClaimStatus.MISLEADING: "#c2410c",
+    ClaimStatus.CONTRADICTED: "#b91c1c",
+    ClaimStatus.OUTDATED: "#7c3aed",
+    ClaimStatus.UNVERIFIABLE: "#475569",
 }
 
 VERDICT_VALUES = [status.value for status in ClaimStatus.verdicts()]
