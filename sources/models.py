@@ -1,8 +1,12 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from sources import citations
 
 
 class SourceKind(models.TextChoices):
@@ -27,8 +31,118 @@ class Reliability(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+# Everything the citation parser recognises is published by a legislature or a
+# government, so it is at least "official"; only enacted law is primary law.
+# A bill is not law, and a Federal Register citation (kind "other") may be a
+# notice as well as a rule, so both stay "official".
+_PRIMARY_LAW_KINDS = frozenset(
+    {
+        SourceKind.STATUTE,
+        SourceKind.REGULATION,
+        SourceKind.SESSION_LAW,
+        SourceKind.EXECUTIVE_ORDER,
+        SourceKind.CASE,
+    }
+)
+
+# A few shapes of what the parser accepts, for the message refusing a non-citation.
+_CITATION_EXAMPLES = (
+    "'G.S. 108A-80', '20 U.S.C. § 1232g', '42 C.F.R. § 431.300', 'S.L. 2015-294', 'S.B. 888 (2025)', 'FERPA'"
+)
+
+
+class NotACitation(ValueError):
+    """``text`` was given as a legal citation but is not one the project recognises.
+
+    ``str(error)`` names the text and says why; ``reason`` is the why alone,
+    for a form field's error.
+    """
+
+    def __init__(self, text: str, reason: str):
+        self.text = text
+        self.reason = reason
+        super().__init__(f"{text!r} is not a citation: {reason}")
+
+
+def _not_a_citation_reason(text: str) -> str:
+    if not text.strip():
+        return "it is empty."
+    hint = citations.citation_hint(text)
+    if hint:
+        return hint
+    found = citations.find_citations(text)
+    if len(found) == 1:
+        return f"it contains the citation {found[0].text!r} among other words; give the citation alone."
+    if found:
+        listed = ", ".join(repr(c.text) for c in found)
+        return f"it contains {len(found)} citations ({listed}); give one at a time."
+    return f"no known citation form matches it. Forms such as {_CITATION_EXAMPLES} are recognised."
+
+
+@dataclass(frozen=True)
+class SourceFromCitation:
+    """What ``SourceQuerySet.resolve_citation`` found or made for a typed citation."""
+
+    source: "Source"
+    # Where in the source the typed citation points ("(a)", "(e)(8)"); never part of the source.
+    pinpoint: str
+    created: bool
+    parsed: citations.ParsedCitation
+
+
 class SourceQuerySet(models.QuerySet):
-    pass
+    def from_citation(self, text: str, **defaults) -> "Source":
+        """The source for a typed citation ("G.S. 108A-80(a)", "FERPA"), created if new.
+
+        See ``resolve_citation``, which also returns the pinpoint.
+        """
+        return self.resolve_citation(text, **defaults).source
+
+    def resolve_citation(self, text: str, **defaults) -> SourceFromCitation:
+        """Find or create the source a typed citation names, keeping the pinpoint apart.
+
+        Every spelling of one section has one canonical citation, and sources
+        are unique on it: "G.S. 108A-80(a)" and "NCGS 108A-80" both give the
+        source "N.C. Gen. Stat. § 108A-80". A new source gets its kind,
+        jurisdiction, title, official URL and reliability from the parser;
+        ``defaults`` (any Source fields, e.g. ``kind=SourceKind.EXECUTIVE_ORDER``
+        for an order cited by its Federal Register page) override those, and
+        like ``get_or_create``'s defaults they are used only when creating.
+        An existing source is returned untouched: a reviewer may have edited it.
+
+        Safe when two requests add the same citation at once: the unique
+        constraint on ``citation`` lets only one insert through, and
+        ``get_or_create`` then returns the row the other one made.
+
+        Raises ``NotACitation`` (a ValueError) naming the text and the reason.
+        """
+        if "citation" in defaults:
+            raise TypeError("resolve_citation() takes the citation from the parsed text, not from defaults")
+        parsed = citations.parse_citation(text or "")
+        if parsed is None:
+            raise NotACitation(text, _not_a_citation_reason(text or ""))
+        fields = self._fields_from_citation(parsed)
+        fields.update(defaults)
+        if "reliability" not in defaults:
+            fields["reliability"] = (
+                Reliability.PRIMARY_LAW if fields["kind"] in _PRIMARY_LAW_KINDS else Reliability.OFFICIAL
+            )
+        source, created = self.get_or_create(citation=parsed.canonical, defaults=fields)
+        return SourceFromCitation(source=source, pinpoint=parsed.pinpoint, created=created, parsed=parsed)
+
+    @staticmethod
+    def _fields_from_citation(parsed: citations.ParsedCitation) -> dict:
+        kind = parsed.kind if parsed.kind in SourceKind.values else SourceKind.OTHER
+        return {
+            "kind": kind,
+            "title": parsed.title,
+            "jurisdiction": parsed.jurisdiction,
+            "url": parsed.url,
+        }
+
+    def broken_links(self):
+        """Sources whose last link check failed: an HTTP error status, or no answer at all."""
+        return self.filter(Q(link_status__gte=400) | ~Q(link_error=""))
 
 
 class Source(models.Model):
