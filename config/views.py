@@ -1,0 +1,10 @@
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """Liveness only: answers without touching the database or a template."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
