@@ -1,0 +1,123 @@
+"""Cut an answer into plain text and claim spans, for highlighting claims in place.
+
+Pure functions over the answer text and claim offsets (W3C Web Annotation's
+TextPositionSelector idea). Templates escape every piece; nothing here marks
+imported text safe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from claims.models import ClaimStatus
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+
+# What each status means to a reader; shown in legends beside the label and colour.
+STATUS_MEANINGS = {
+    ClaimStatus.UNREVIEWED: "Imported; nobody has checked it yet.",
+    ClaimStatus.FLAGGED: "An editor found a problem, such as a missing citation.",
+    ClaimStatus.NOT_CHECKABLE: "Opinion, advice or filler rather than a factual claim.",
+    ClaimStatus.IN_REVIEW: "A reviewer is checking it.",
+    ClaimStatus.SUPPORTED: "The evidence supports it.",
+    ClaimStatus.PARTLY_SUPPORTED: "True in part.",
+    ClaimStatus.MISLEADING: "Literally true but misleading in context.",
+    ClaimStatus.CONTRADICTED: "The evidence contradicts it.",
+    ClaimStatus.OUTDATED: "Was true; no longer is.",
+    ClaimStatus.UNVERIFIABLE: "No reliable source settles it.",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of answer text; `claim` is set when the run is that claim's quote."""
+
+    text: str
+    claim: object | None = None
+
+
+def locate(text: str, claim) -> tuple[int, int] | None:
+    """The claim's span in `text`: its offsets when they still hold the quote, else the quote's first occurrence."""
+    if text[claim.start : claim.end] == claim.quote:
+        return claim.start, claim.end
+    found = text.find(claim.quote) if claim.quote else -1
+    return (found, found + len(claim.quote)) if found != -1 else None
+
+
+def segments(text: str, claims: Iterable) -> list[Segment]:
+    """Split `text` into plain runs and claim runs, in order, covering every character exactly once.
+
+    A claim that overlaps an earlier one keeps only its part after the earlier
+    one ends, so no text is shown twice; a claim whose quote is no longer in
+    the text is left out.
+    """
+    spans = sorted(
+        ((span, claim) for claim in claims if (span := locate(text, claim)) is not None),
+        key=lambda item: item[0],
+    )
+    out: list[Segment] = []
+    pos = 0
+    for (start, end), claim in spans:
+        start = max(start, pos)
+        if end <= start:
+            continue
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], claim))
+        pos = end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+def paragraphs(text: str, claims: Iterable = ()) -> list[list[Segment]]:
+    """`segments` grouped into paragraphs at blank lines (single line breaks stay inside a paragraph)."""
+    result: list[list[Segment]] = [[]]
+    for segment in segments(text, claims):
+        if segment.claim is not None:
+            result[-1].append(segment)
+            continue
+        for i, part in enumerate(_BLANK_LINE.split(segment.text)):
+            if i:
+                result.append([])
+            if part:
+                result[-1].append(Segment(part))
+    return [paragraph for paragraph in result if paragraph]
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: ClaimStatus
+    count: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+    @property
+    def colour(self) -> str:
+        return self.status.colour
+
+    @property
+    def meaning(self) -> str:
+        return STATUS_MEANINGS[self.status]
+
+    @property
+    def percent(self) -> str:
+        """Share of the total as a CSS-ready number ("12.5"), never localised."""
+        return f"{100 * self.count / self.total:.3f}" if self.total else "0"
+
+
+def status_counts(statuses: Iterable[str] | Counter, *, include_empty: bool = False) -> list[StatusCount]:
+    """Counts per status in ClaimStatus order, from status values or a ready Counter."""
+    counter = statuses if isinstance(statuses, Counter) else Counter(statuses)
+    total = sum(counter.values())
+    return [
+        StatusCount(status, counter.get(status.value, 0), total)
+        for status in ClaimStatus
+        if include_empty or counter.get(status.value, 0)
+    ]
