@@ -1,0 +1,95 @@
+"""The home page and the document page: claims marked in place by status."""
+
+import re
+
+import pytest
+from public_support import claims_of, publish, set_status
+
+from claims.models import ClaimStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_each_document_with_a_bar_of_its_claims_by_status(client, small_document):
+    first, second, *_ = claims_of(small_document)
+    publish(first, ClaimStatus.CONTRADICTED)
+    set_status(second, ClaimStatus.IN_REVIEW)
+    html = client.get("/").content.decode()
+    assert f'href="/faq/{small_document.slug}/"' in html and "A Small FAQ" in html
+    assert 'title="Contradicted: 1"' in html and 'title="Unreviewed: 2"' in html
+    assert "Contradicted: <strong>1</strong>" in html and "In review: <strong>1</strong>" in html
+    assert "2 questions, 4 claims" in html
+    assert "1 document, 4 claims." in html
+
+
+def test_home_says_so_when_there_are_no_documents(client, db):
+    assert "No documents yet" in client.get("/").content.decode()
+
+
+def test_document_page_shows_title_category_source_and_every_question_with_an_anchor(client, small_document):
+    html = client.get(f"/faq/{small_document.slug}/").content.decode()
+    assert "<h1>A Small FAQ</h1>" in html
+    assert "Test Category" in html
+    assert 'href="https://example.org/faq"' in html
+    assert 'id="q1"' in html and 'id="q2"' in html
+    assert "Does 20 U.S.C. § 1232g apply?" in html
+
+
+def test_document_page_highlights_every_claim_in_place_with_a_link_a_colour_and_a_label(client, small_document):
+    claims = claims_of(small_document)
+    publish(claims[2], ClaimStatus.SUPPORTED)
+    html = client.get(f"/faq/{small_document.slug}/").content.decode()
+    for claim in claims:
+        assert f'href="/claims/{claim.pk}/"' in html
+    marked = re.search(rf'<a class="claim" id="c{claims[2].pk}"[^>]*style="--st:([^"]+)"><mark>(.*?)</mark> '
+                       r'<span class="tag">(.*?)</span>', html)
+    assert marked.groups() == (ClaimStatus.SUPPORTED.colour, "FERPA covers education records.", "Supported")
+
+
+def test_document_page_keeps_the_text_between_claims_and_its_paragraphs(client, import_text):
+    text = "Title\n\n1. A question?\n\nFirst claim. Second claim.\n\nA new paragraph.\nWith a line break.\n"
+    document = import_text(text)
+    html = client.get(f"/faq/{document.slug}/").content.decode()
+    paragraphs = re.findall(r'<p class="answer">(.*?)</p>', html, flags=re.S)
+    bracketed = [
+        re.sub(r'<a class="claim"[^>]*><mark>(.*?)</mark> <span class="tag">Unreviewed</span></a>', r"[\1]", p)
+        for p in paragraphs
+    ]
+    assert bracketed == ["[First claim.] [Second claim.]", "[A new paragraph.]\n[With a line break.]"]
+
+
+def test_document_page_legend_counts_claims_by_status(client, small_document):
+    first, second, *_ = claims_of(small_document)
+    publish(first, ClaimStatus.MISLEADING)
+    publish(second, ClaimStatus.MISLEADING)
+    html = client.get(f"/faq/{small_document.slug}/").content.decode()
+    assert "Misleading: <strong>2</strong>" in html and "Unreviewed: <strong>2</strong>" in html
+    assert "Literally true but misleading in context." in html
+
+
+def test_an_unknown_document_is_404(client, db):
+    assert client.get("/faq/no-such-faq/").status_code == 404
+
+
+def test_home_query_count_does_not_grow_with_documents_or_claims(
+    client, small_document, django_assert_num_queries
+):
+    with django_assert_num_queries(3):
+        client.get("/")
+    from claims.seed import load_seed_documents
+
+    load_seed_documents()
+    with django_assert_num_queries(3):
+        html = client.get("/").content.decode()
+    assert "2 documents" in html
+
+
+def test_document_page_query_count_is_the_same_for_a_small_document_and_the_seed(
+    client, small_document, seed_document, django_assert_num_queries
+):
+    with django_assert_num_queries(4):
+        assert client.get(f"/faq/{small_document.slug}/").status_code == 200
+    with django_assert_num_queries(4):
+        html = client.get(f"/faq/{seed_document.slug}/").content.decode()
+    assert html.count('class="qa"') == 20
+    assert html.count('<a class="claim"') == len(claims_of(seed_document))
