@@ -1,0 +1,46 @@
+"""The public claims table's filters; the CSV and JSON exports apply the very same FilterSet."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from claims.models import ClaimStatus, Flag, FlagReason
+from faq.models import Document
+from sources.models import Citation
+
+
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Text contains", method="filter_text", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, empty_label="Any status")
+    document = django_filters.ModelChoiceFilter(
+        field_name="question__document",
+        to_field_name="slug",
+        queryset=Document.objects.order_by("title"),
+        empty_label="Any document",
+    )
+    question = django_filters.NumberFilter(
+        field_name="question__number", label="Question number", min_value=1
+    )
+    flag = django_filters.ChoiceFilter(
+        label="Open flag", choices=FlagReason.choices, empty_label="Any or none", method="filter_flag"
+    )
+    has_citations = django_filters.BooleanFilter(label="Has citations", method="filter_citations", widget=AnyYesNo)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(statement__icontains=value) | Q(quote__icontains=value))
+
+    def filter_flag(self, queryset, name, value):
+        # EXISTS rather than a join: a claim with two open flags is still one row.
+        return queryset.filter(Exists(Flag.objects.open().filter(claim=OuterRef("pk"), reason=value)))
+
+    def filter_citations(self, queryset, name, value):
+        cited = Exists(Citation.objects.filter(claim=OuterRef("pk")))
+        return queryset.filter(cited if value else ~cited)

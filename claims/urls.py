@@ -1,0 +1,13 @@
+from django.urls import path
+
+from claims import views
+
+app_name = "claims"
+
+urlpatterns = [
+    path("claims/", views.claim_list, name="list"),
+    path("claims/export.csv", views.export_csv, name="export_csv"),
+    path("claims/export.json", views.export_json, name="export_json"),
+    path("claims/<int:pk>/", views.claim_detail, name="detail"),
+    path("claimreview.json", views.claimreview_feed, name="claimreview_feed"),
+]

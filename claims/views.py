@@ -1,0 +1,195 @@
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from claims import exports
+from claims.claimreview import claim_review, data_feed, is_published, public_rationale
+from claims.filters import ClaimFilter
+from claims.highlight import STATUS_MEANINGS, paragraphs
+from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
+from claims.tables import ClaimTable
+from config.public import public_page
+from sources.models import Stance
+
+# Inside <script>, "</script>" or "<!--" in a statement must not end the element:
+# the same escapes as Django's json_script, for a script of type application/ld+json.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_for_script(data) -> str:
+    """JSON safe to place inside a <script> element (escaped, then marked safe)."""
+    return mark_safe(json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES))
+
+
+def _public_claims():
+    return Claim.objects.public().with_counts()
+
+
+class ClaimListView(SingleTableMixin, FilterView):
+    """The claims table: filters, sorting, pagination; exports share its FilterSet."""
+
+    http_method_names = ["get", "head"]
+    table_class = ClaimTable
+    filterset_class = ClaimFilter
+    template_name = "claims/claim_list.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        return _public_claims()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        for key in ("page", "sort"):
+            params.pop(key, None)
+        context["export_query"] = params.urlencode()
+        return context
+
+
+claim_list = public_page(ClaimListView.as_view())
+
+
+def _filtered_rows(request):
+    """(rows, None) for the request's filters, or (None, a 400 response naming each bad filter)."""
+    filterset = ClaimFilter(request.GET or None, queryset=_public_claims())
+    if filterset.is_bound and not filterset.is_valid():
+        problems = "".join(
+            f"{field}: {' '.join(errors)}\n" for field, errors in filterset.errors.items()
+        )
+        return None, HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    absolute = request.build_absolute_uri
+    return [exports.export_row(claim, absolute) for claim in filterset.qs], None
+
+
+@public_page
+def export_csv(request):
+    rows, refusal = _filtered_rows(request)
+    if refusal:
+        return refusal
+    response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+    return response
+
+
+@public_page
+def export_json(request):
+    rows, refusal = _filtered_rows(request)
+    if refusal:
+        return refusal
+    filters = {key: value for key, value in request.GET.items() if key in ClaimFilter.base_filters and value}
+    body = exports.to_json(rows, source=request.build_absolute_uri(reverse("claims:list")), filters=filters)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+# How a one-way relation reads from the other claim's page.
+_INVERSE_LABELS = {RelationKind.QUALIFIES: "Qualified by"}
+
+
+@dataclass(frozen=True)
+class Related:
+    label: str
+    claim: Claim
+    note: str
+
+
+def related_claims(claim: Claim, relations) -> tuple[list[Related], list[Related]]:
+    """(contradicting, other related) claims, from relations recorded on either side."""
+    contradicting, related = [], []
+    for relation in relations:
+        kind = RelationKind(relation.kind)
+        if relation.from_claim_id == claim.pk:
+            other, label = relation.to_claim, kind.label
+        else:
+            other = relation.from_claim
+            label = kind.label if kind.is_symmetric else _INVERSE_LABELS.get(kind, kind.label)
+        target = contradicting if kind == RelationKind.CONTRADICTS else related
+        target.append(Related(label, other, relation.note))
+    return contradicting, related
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: object
+    status: ClaimStatus
+    first: bool
+
+
+def status_timeline(history_rows) -> list[TimelineEntry]:
+    """Status changes from (history_date, status) rows, oldest first; saves that kept the status are skipped."""
+    entries: list[TimelineEntry] = []
+    for when, status in history_rows:
+        if entries and entries[-1].status == status:
+            continue
+        entries.append(TimelineEntry(when, ClaimStatus(status), first=not entries))
+    return entries
+
+
+@public_page
+def claim_detail(request, pk):
+    claim = get_object_or_404(Claim.objects.select_related("question__document", "reviewed_by"), pk=pk)
+    citations = list(claim.citations.select_related("source").order_by("source__title", "pinpoint"))
+    by_stance = [
+        (stance, [citation for citation in citations if citation.stance == stance]) for stance in Stance
+    ]
+    relations = ClaimRelation.objects.filter(Q(from_claim=claim) | Q(to_claim=claim)).select_related(
+        "from_claim__question__document", "to_claim__question__document"
+    )
+    contradicting, related = related_claims(claim, relations)
+    # Only the reason: a flag's note is internal.
+    open_flags = [FlagReason(reason).label for reason in claim.flags.open().values_list("reason", flat=True)]
+    history = claim.history.order_by("history_date", "history_id").values_list("history_date", "status")
+    published = is_published(claim)
+    context = {
+        "claim": claim,
+        "question": claim.question,
+        "document": claim.question.document,
+        "status": claim.status_choice,
+        "meaning": STATUS_MEANINGS[claim.status_choice],
+        "context_paragraphs": paragraphs(claim.question.answer, [claim]),
+        "rationale": public_rationale(claim),
+        "published": published,
+        "reviewer": (claim.reviewed_by.get_full_name() or claim.reviewed_by.get_username())
+        if published and claim.reviewed_by
+        else "",
+        "citation_groups": [(stance, items) for stance, items in by_stance if items],
+        "citation_count": len(citations),
+        "contradicting": contradicting,
+        "related": related,
+        "open_flags": open_flags,
+        "timeline": status_timeline(history),
+    }
+    if published:
+        context["claimreview_json"] = json_for_script(
+            claim_review(
+                claim,
+                url=request.build_absolute_uri(claim.get_absolute_url()),
+                document_url=request.build_absolute_uri(claim.question.document.get_absolute_url()),
+                author=settings.CLAIMREVIEW_AUTHOR,
+            )
+        )
+    return render(request, "claims/claim_detail.html", context)
+
+
+@public_page
+def claimreview_feed(request):
+    claims = (
+        Claim.objects.published()
+        .filter(reviewed_at__isnull=False)
+        .select_related("question__document")
+        .order_by("-reviewed_at", "pk")
+    )
+    feed = data_feed(
+        claims,
+        feed_url=request.build_absolute_uri(reverse("claims:claimreview_feed")),
+        absolute=request.build_absolute_uri,
+        author=settings.CLAIMREVIEW_AUTHOR,
+    )
+    return JsonResponse(feed, json_dumps_params={"ensure_ascii": False, "indent": 1})
