@@ -82,6 +82,15 @@ class ClaimQuerySet(models.QuerySet):
         """Claims carrying a published verdict."""
         return self.filter(status__in=VERDICT_VALUES)
 
+    def ever_had_verdict(self):
+        """Claims that carry a verdict now or carried one at any point of their history.
+
+        Such a claim is never deleted (nor merged away): what a reviewer published stays.
+        """
+        return self.filter(
+            pk__in=Claim.history.filter(status__in=VERDICT_VALUES).values("id")
+        )
+
     def with_counts(self):
         """Annotate citation and open-flag counts in the same query (no N+1 in lists)."""
         return self.annotate(
@@ -127,7 +136,8 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # A text change reason: reopen reasons and not-checkable notes are kept whole, not cut at 100 characters.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
