@@ -135,7 +135,8 @@ class SourceQuerySet(models.QuerySet):
         kind = parsed.kind if parsed.kind in SourceKind.values else SourceKind.OTHER
         return {
             "kind": kind,
-            "title": parsed.title,
+            # "FERPA", shown as "FERPA (20 U.S.C. § 1232g)" by __str__; else the citation itself.
+            "title": parsed.popular_name or parsed.canonical,
             "jurisdiction": parsed.jurisdiction,
             "url": parsed.url,
         }

@@ -53,11 +53,11 @@ def test_every_spelling_of_one_section_makes_one_source(spellings, canonical, ki
     assert Source.objects.count() == 1
 
 
-def test_a_popular_name_gives_its_codified_section_with_the_name_in_the_title():
+def test_a_popular_name_gives_its_codified_section_under_the_name_readers_know():
     source = Source.objects.from_citation("FERPA")
 
     assert source.citation == "20 U.S.C. § 1232g"
-    assert source.title == "FERPA (20 U.S.C. § 1232g)"
+    assert str(source) == "FERPA (20 U.S.C. § 1232g)"
     assert source.url == "https://www.law.cornell.edu/uscode/text/20/1232g"
 
 
