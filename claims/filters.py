@@ -24,6 +24,7 @@ class ClaimFilter(django_filters.FilterSet):
         field_name="question__document",
         to_field_name="slug",
         queryset=Document.objects.order_by("title"),
+        label="Document",
         empty_label="Any document",
     )
     question = django_filters.NumberFilter(

@@ -106,11 +106,6 @@ class StatusCount:
     def meaning(self) -> str:
         return STATUS_MEANINGS[self.status]
 
-    @property
-    def percent(self) -> str:
-        """Share of the total as a CSS-ready number ("12.5"), never localised."""
-        return f"{100 * self.count / self.total:.3f}" if self.total else "0"
-
 
 def status_counts(statuses: Iterable[str] | Counter, *, include_empty: bool = False) -> list[StatusCount]:
     """Counts per status in ClaimStatus order, from status values or a ready Counter."""
