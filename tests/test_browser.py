@@ -1,0 +1,91 @@
+"""A reader in real headless Chromium: the seed document, a highlighted claim, its page.
+
+Drives Debian's chromium through Playwright's Python package (executable_path);
+no browser is ever downloaded. Skipped, saying why, where chromium is missing.
+"""
+
+import shutil
+
+import pytest
+from public_support import publish
+
+from claims.models import Claim, ClaimStatus
+from sources.models import Citation, Source
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if shutil.os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM use is not async.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_a_reader_follows_a_highlighted_claim_to_its_evidence(browser, live_server, tmp_path):
+    from claims.seed import load_seed_documents
+
+    document = load_seed_documents()[0].document
+    claim = Claim.objects.filter(question__document=document, question__number=6).order_by("position")[1]
+    source = Source.objects.create(kind="statute", title="Confidentiality of records", citation="N.C. Gen. Stat. § 108A-80")
+    Citation.objects.create(claim=claim, source=source, stance="refutes", pinpoint="(a)")
+    publish(claim, ClaimStatus.CONTRADICTED, rationale="The statute allows disclosure for program purposes.")
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/faq/{document.slug}/")
+    assert page.locator("h1").inner_text() == document.title
+    assert page.locator("section.qa").count() == 20
+    assert page.locator("a.claim mark").count() == Claim.objects.filter(question__document=document).count()
+    marked = page.locator(f"#c{claim.pk}")
+    assert marked.locator(".tag").inner_text() == "Contradicted"
+    # The highlight is visible: the mark has a coloured background, not the page's white.
+    assert marked.locator("mark").evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+    page.screenshot(path=tmp_path / "document.png", full_page=False)
+    marked.scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / "document-q6.png")
+
+    marked.click()
+    page.wait_for_url(f"**/claims/{claim.pk}/")
+    assert page.locator(".verdict .badge").inner_text() == "Contradicted"
+    assert "The statute allows disclosure" in page.locator(".rationale").inner_text()
+    assert "N.C. Gen. Stat. § 108A-80" in page.locator(".citations").inner_text()
+    page.screenshot(path=tmp_path / "claim.png", full_page=True)
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone.goto(f"{live_server.url}/faq/{document.slug}/#q6")
+    # Nothing wider than the phone's screen: the text wraps, no sideways scrolling.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=tmp_path / "document-phone.png")
+    phone.goto(f"{live_server.url}/claims/{claim.pk}/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=tmp_path / "claim-phone.png", full_page=True)
+    phone.goto(f"{live_server.url}/claims/")
+    phone.screenshot(path=tmp_path / "table-phone.png")
+    phone.goto(f"{live_server.url}/")
+    phone.screenshot(path=tmp_path / "home-phone.png")
+
+    for name in ("document", "document-q6", "claim", "document-phone", "claim-phone"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000

@@ -1,0 +1,80 @@
+"""The source list and source pages, with the claims citing each source."""
+
+import pytest
+from public_support import claims_of
+
+from sources.models import Citation, Source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ferpa():
+    return Source.objects.create(
+        kind="statute",
+        title="Family Educational Rights and Privacy Act",
+        citation="20 U.S.C. § 1232g",
+        jurisdiction="US",
+        reliability="primary_law",
+        url="https://www.law.cornell.edu/uscode/text/20/1232g",
+        notes="Covers education records only.",
+    )
+
+
+def test_source_list_shows_each_source_with_how_many_claims_cite_it(client, small_document, ferpa):
+    claims = claims_of(small_document)
+    Citation.objects.create(claim=claims[2], source=ferpa, stance="supports", pinpoint="(a)")
+    Citation.objects.create(claim=claims[2], source=ferpa, stance="supports", pinpoint="(b)")
+    Citation.objects.create(claim=claims[3], source=ferpa, stance="refutes")
+    Source.objects.create(title="Uncited report", kind="report")
+    html = client.get("/sources/").content.decode()
+    assert f'<a href="/sources/{ferpa.pk}/">Family Educational Rights and Privacy Act</a>' in html
+    assert "<td>20 U.S.C. § 1232g</td>" in html and "<td>Statute</td>" in html and "<td>Primary law</td>" in html
+    assert '<td class="num">2</td>' in html and '<td class="num">0</td>' in html
+
+
+def test_source_page_shows_the_source_and_the_claims_citing_it_with_their_stance(client, small_document, ferpa):
+    claims = claims_of(small_document)
+    Citation.objects.create(claim=claims[2], source=ferpa, stance="supports", pinpoint="(a)(4)", excerpt="records")
+    Citation.objects.create(claim=claims[3], source=ferpa, stance="refutes")
+    html = client.get(f"/sources/{ferpa.pk}/").content.decode()
+    assert "<h1>Family Educational Rights and Privacy Act</h1>" in html
+    assert '<p class="canonical">20 U.S.C. § 1232g</p>' in html
+    assert 'href="https://www.law.cornell.edu/uscode/text/20/1232g"' in html
+    assert "Covers education records only." in html
+    supports = html.index('<span class="stance">Supports</span> at <span class="pinpoint">(a)(4)</span>')
+    refutes = html.index('<span class="stance">Refutes</span>')
+    assert supports < html.index("FERPA covers education records.") < refutes
+    assert html.index("It does not cover benefits records.") > refutes
+
+
+def test_a_source_link_that_is_not_http_is_not_linked(client, db):
+    source = Source.objects.create(title="Odd", url="javascript:alert(1)")
+    html = client.get(f"/sources/{source.pk}/").content.decode()
+    assert "javascript:" not in html
+
+
+def test_an_uncited_source_says_so_and_an_unknown_one_is_404(client, db):
+    source = Source.objects.create(title="Lonely")
+    assert "No claim cites this source yet." in client.get(f"/sources/{source.pk}/").content.decode()
+    assert client.get("/sources/999999/").status_code == 404
+
+
+def test_source_pages_query_counts_do_not_grow_with_sources_or_citations(
+    client, small_document, ferpa, django_assert_num_queries
+):
+    claims = claims_of(small_document)
+    Citation.objects.create(claim=claims[0], source=ferpa, stance="context")
+    with django_assert_num_queries(3):
+        client.get("/sources/")
+    with django_assert_num_queries(3):
+        client.get(f"/sources/{ferpa.pk}/")
+    for i in range(30):
+        Source.objects.create(title=f"Report {i}", citation=f"R-{i}")
+    for i, claim in enumerate(claims):
+        Citation.objects.create(claim=claim, source=ferpa, stance="supports", pinpoint=f"({i})")
+    with django_assert_num_queries(3):
+        client.get("/sources/")
+    with django_assert_num_queries(3):
+        html = client.get(f"/sources/{ferpa.pk}/").content.decode()
+    assert html.count('<span class="stance">') == 5

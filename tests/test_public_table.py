@@ -1,0 +1,166 @@
+"""The claims table: filters, sorting, pagination, and CSV/JSON exports of the filtered rows."""
+
+import csv
+import io
+import re
+
+import pytest
+from public_support import claims_of, publish, set_status
+
+from claims.models import ClaimStatus, Flag
+from sources.models import Citation, Source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claims(small_document):
+    """Four claims: [0] supported and cited, [1] flagged 'dubious', [2] in review, [3] unreviewed."""
+    claims = claims_of(small_document)
+    source = Source.objects.create(title="FERPA", citation="20 U.S.C. § 1232g")
+    Citation.objects.create(claim=claims[0], source=source, stance="supports")
+    publish(claims[0], ClaimStatus.SUPPORTED)
+    set_status(claims[1], ClaimStatus.FLAGGED)
+    Flag.objects.create(claim=claims[1], reason="dubious", note="internal")
+    Flag.objects.create(claim=claims[1], reason="dubious", note="twice")
+    set_status(claims[2], ClaimStatus.IN_REVIEW)
+    return claims
+
+
+def listed(client, query="") -> list[int]:
+    html = client.get(f"/claims/?{query}").content.decode()
+    return [int(pk) for pk in re.findall(r'<td ><a href="/claims/(\d+)/">#', html)]
+
+
+def pks(*claims):
+    return [claim.pk for claim in claims]
+
+
+def test_table_lists_every_claim_in_document_order_with_status_counts_and_links(client, claims):
+    assert listed(client) == pks(*claims)
+    html = client.get("/claims/").content.decode()
+    assert "4 claims." in html and ">Supported</span>" in html and "A Small FAQ" in html
+    assert 'href="/faq/a-small-faq/#q2"' in html
+
+
+def test_every_filter_control_has_a_label(client, claims):
+    html = client.get("/claims/").content.decode()
+    for name in ("q", "status", "document", "question", "flag", "has_citations"):
+        assert f'<label for="id_{name}">' in html and f'id="id_{name}"' in html
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status=supported", [0]),
+        ("status=in_review", [2]),
+        ("question=2", [2, 3]),
+        ("flag=dubious", [1]),
+        ("flag=vague", []),
+        ("has_citations=true", [0]),
+        ("has_citations=false", [1, 2, 3]),
+        ("q=rayleigh", [1]),
+        ("q=RECORDS&question=2", [2, 3]),
+        ("document=a-small-faq&status=flagged", [1]),
+    ],
+)
+def test_filters(client, claims, query, expected):
+    assert listed(client, query) == [claims[i].pk for i in expected]
+
+
+def test_the_document_filter_keeps_other_documents_out(client, claims, import_text):
+    other = import_text("Another FAQ\n\n1. Why?\n\nBecause.\n", slug="another")
+    assert listed(client, "document=another") == pks(*claims_of(other))
+
+
+def test_a_resolved_flag_does_not_match_the_flag_filter(client, claims):
+    from django.utils import timezone
+
+    Flag.objects.filter(claim=claims[1]).update(resolved_at=timezone.now())
+    assert listed(client, "flag=dubious") == []
+
+
+def test_an_invalid_filter_shows_its_error_and_no_rows(client, claims):
+    html = client.get("/claims/?status=true-ish").content.decode()
+    assert "Select a valid choice" in html and "0 claims." in html
+
+
+def test_table_sorts_by_a_column(client, claims):
+    assert listed(client, "sort=-id") == pks(*reversed(claims))
+    assert listed(client, "sort=-question") == pks(claims[2], claims[3], claims[0], claims[1])
+    assert listed(client, "sort=citation_count")[-1] == claims[0].pk
+
+
+def test_table_is_paginated(client, seed_document):
+    html = client.get("/claims/").content.decode()
+    assert len(listed(client)) == 50 and 'rel="next"' in html
+    assert len(listed(client, "page=3")) == len(claims_of(seed_document)) - 100
+
+
+def test_table_links_to_exports_with_the_same_filters(client, claims):
+    html = client.get("/claims/?status=flagged&page=1&sort=id").content.decode()
+    assert 'href="/claims/export.csv?status=flagged"' in html
+    assert 'href="/claims/export.json?status=flagged"' in html
+
+
+def test_csv_export_applies_the_filters(client, claims):
+    response = client.get("/claims/export.csv?question=2")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="claims.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [int(row["id"]) for row in rows] == pks(claims[2], claims[3])
+    assert rows[0]["quote"] == "FERPA covers education records."
+    assert rows[0]["status"] == "in_review" and rows[0]["status_label"] == "In review"
+    assert rows[0]["url"] == f"http://testserver/claims/{claims[2].pk}/"
+    assert rows[0]["question_number"] == "2" and rows[0]["document"] == "A Small FAQ"
+
+
+def test_json_export_applies_the_filters_and_shows_verdicts_only_when_published(client, claims):
+    data = client.get("/claims/export.json?has_citations=true").json()
+    assert data["filters"] == {"has_citations": "true"} and data["count"] == 1
+    [row] = data["claims"]
+    assert row["id"] == claims[0].pk and row["status"] == "supported"
+    assert row["rationale"] == "Checked against the statute." and row["reviewed_on"] == "2025-03-14"
+    assert row["citation_count"] == 1 and row["open_flag_count"] == 0
+    flagged = client.get("/claims/export.json?status=flagged").json()["claims"][0]
+    assert flagged["open_flag_count"] == 2 and flagged["reviewed_on"] is None
+    assert "internal" not in str(flagged)
+
+
+def test_an_in_review_claim_exports_no_draft_rationale(client, claims):
+    set_status(claims[2], ClaimStatus.IN_REVIEW, rationale="Draft verdict")
+    rows = client.get("/claims/export.json?status=in_review").json()["claims"]
+    assert rows[0]["rationale"] == ""
+
+
+def test_an_export_with_a_bad_filter_is_refused_with_the_reason(client, claims):
+    response = client.get("/claims/export.csv?status=true-ish&question=x")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "status: Select a valid choice. true-ish is not one of the available choices." in body
+    assert "question: Enter a number." in body
+
+
+def test_table_query_count_does_not_grow_with_rows(client, small_document, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        client.get("/claims/?sort=status")
+    from claims.seed import load_seed_documents
+
+    load_seed_documents()
+    with django_assert_num_queries(4):
+        client.get("/claims/?sort=status")
+    # Validating a chosen document costs one look-up of that document.
+    with django_assert_num_queries(5):
+        client.get("/claims/?document=a-small-faq")
+
+
+def test_export_query_count_does_not_grow_with_rows(client, small_document, django_assert_num_queries):
+    for url in ("/claims/export.csv", "/claims/export.json"):
+        with django_assert_num_queries(2):
+            client.get(url)
+    from claims.seed import load_seed_documents
+
+    load_seed_documents()
+    for url in ("/claims/export.csv", "/claims/export.json"):
+        with django_assert_num_queries(2):
+            client.get(url)
