@@ -4,6 +4,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
 from public_support import PUBLIC_URLS, claims_of, publish, set_status
 
 from claims.models import ClaimRelation, ClaimStatus, Flag
@@ -27,7 +28,9 @@ HTML_PAGES = [0, 1, 2, 5, 6, 7]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
-def test_every_public_page_refuses_methods_other_than_get_and_head(client, urls, method):
+def test_every_public_page_refuses_methods_other_than_get_and_head(urls, method):
+    # CSRF checks on, as for a real client: the answer must still be 405, not the CSRF middleware's 403.
+    client = Client(enforce_csrf_checks=True)
     for url in [*urls, "/healthz"]:
         response = getattr(client, method)(url)
         assert response.status_code == 405, url
