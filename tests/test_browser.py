@@ -12,7 +12,7 @@ from public_support import publish
 from claims.models import Claim, ClaimStatus
 from sources.models import Citation, Source
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if shutil.os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or shutil.which("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
