@@ -201,6 +201,10 @@ def _describe_citations(claim_id, stances: list[str]) -> str:
     return f"claim {claim_id} has {counts}"
 
 
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def verdict_problem(status: str, stances: list[str], rationale: str, *, claim_id=None) -> str | None:
     """The rule a verdict would break, as a message, or None if it may be published.
 
@@ -212,9 +216,9 @@ def verdict_problem(status: str, stances: list[str], rationale: str, *, claim_id
     missing = [group for group in VERDICT_NEEDS[status] if not group & set(stances)]
     if missing:
         needs = " and ".join(_describe_stances(group) for group in missing)
-        return f"a '{status}' verdict needs {needs} ({_describe_citations(claim_id, stances)})"
+        return f"{_a(status)} '{status}' verdict needs {needs} ({_describe_citations(claim_id, stances)})"
     if not (rationale or "").strip():
-        return f"a '{status}' verdict needs a rationale: the public text explaining it"
+        return f"{_a(status)} '{status}' verdict needs a rationale: the public text explaining it"
     return None
 
 
