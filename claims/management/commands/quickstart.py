@@ -6,11 +6,12 @@ from django.core.management.base import BaseCommand
 
 from claims.roles import ensure_groups
 from claims.seed import load_seed_documents
+from claims.seed_review import load_seed_review
 
 
 class Command(BaseCommand):
     help = (
-        "Set up a working ClaimLedger: migrate, load the seed FAQ, create the Editors and "
+        "Set up a working ClaimLedger: migrate, load the seed FAQ and its review, create the Editors and "
         "Reviewers groups and a first admin, then serve on http://127.0.0.1:8000. Safe to run again."
     )
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         self.stdout.write("Database migrated.")
         for result in load_seed_documents():
             self.stdout.write(result.message)
+        for line in load_seed_review().lines():
+            self.stdout.write(line)
         ensure_groups()
         self.stdout.write("Groups Editors and Reviewers are in place.")
         self._first_admin()
