@@ -1,18 +1,250 @@
-from django.contrib import admin
+"""The editorial desk: claims, flags, relations and citations in the Django admin.
+
+Every change that touches a claim's status, citations, flags or relations goes
+through claims.workflow, which checks permissions and rules and writes history.
+A refusal raised while saving a form rolls the whole save back and shows the
+form again with the refusal as its error (RefusalsAsFormErrors), never a 500.
+
+Citation's admin lives here rather than in sources/admin.py: it writes through
+claims.workflow, and the sources app knows nothing of claims.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.models import Claim, ClaimRelation, Flag
+from claims import roles, workflow
+from claims.forms import ClaimForm, FlagActionForm, ReasonForm, SplitForm
+from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
+from sources.models import Citation
+
+# Refusals listed one by one after a bulk action; the rest are counted.
+MAX_LISTED_REFUSALS = 10
+
+
+def status_label(status: str):
+    """The status as a coloured label that also carries its text (colour is never the only cue)."""
+    choice = ClaimStatus(status)
+    return format_html(
+        '<span class="claim-status" style="background:{};color:#fff;padding:1px 6px;border-radius:3px;'
+        'white-space:nowrap">{}</span>',
+        choice.colour,
+        choice.label,
+    )
+
+
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """History is for reading: reverting to an old version would bypass the workflow's rules."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("reverting to an old version is disabled; the workflow makes every change")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RefusalsAsFormErrors:
+    """Show a WorkflowError raised while saving as the form's error instead of a server error.
+
+    The first attempt runs inside the admin's transaction; a refusal rolls all
+    of it back (inlines included). The form is then built again from the same
+    POST, with the refusal as its non-field error, so nothing typed is lost.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except workflow.WorkflowError as refusal:
+                request.workflow_refusal = refusal
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "workflow_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                super().clean()
+                raise ValidationError(str(refusal))
+
+        return RefusedForm
+
+
+# --- changelist filters ------------------------------------------------------
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition())
+        if self.value() == "no":
+            return queryset.filter(~self.condition())
+        return queryset
+
+
+class HasCitationsFilter(YesNoFilter):
+    title = "has citations"
+    parameter_name = "has_citations"
+
+    def condition(self):
+        return Exists(Citation.objects.filter(claim=OuterRef("pk")))
+
+
+class HasOpenFlagsFilter(YesNoFilter):
+    title = "has open flags"
+    parameter_name = "has_open_flags"
+
+    def condition(self):
+        return Exists(Flag.objects.open().filter(claim=OuterRef("pk")))
+
+
+class FlagReasonFilter(admin.SimpleListFilter):
+    title = "open flag reason"
+    parameter_name = "flag_reason"
+
+    def lookups(self, request, model_admin):
+        return FlagReason.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in FlagReason.values:
+            # Exists, not a join: a join would multiply rows under the count annotations.
+            return queryset.filter(Exists(Flag.objects.open().filter(claim=OuterRef("pk"), reason=self.value())))
+        return queryset
+
+
+# --- inlines -----------------------------------------------------------------
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fields = ["source", "stance", "pinpoint", "excerpt", "note", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {}).update(
+            {"excerpt": forms.Textarea(attrs={"rows": 2, "cols": 40}), "note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+
+class FlagInline(admin.TabularInline):
+    model = Flag
+    fields = ["reason", "note", "raised_by", "raised_at", "resolution", "resolved_by", "resolved_at"]
+    readonly_fields = ["raised_by", "raised_at", "resolved_by", "resolved_at"]
+    extra = 0
+    can_delete = False  # a flag is resolved, not deleted: its record stays
+    verbose_name_plural = "flags (write a resolution to resolve one)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {}).update(
+            {"note": forms.Textarea(attrs={"rows": 2, "cols": 30}), "resolution": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+
+class RelationInline(admin.TabularInline):
+    model = ClaimRelation
+    fk_name = "from_claim"
+    fields = ["kind", "to_claim", "note", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    autocomplete_fields = ["to_claim"]
+    extra = 0
+    verbose_name = "relation to another claim"
+    verbose_name_plural = "relations recorded on this claim"
+
+
+class IncomingRelationInline(admin.TabularInline):
+    """Relations recorded on other claims that point here: 'contradicts' and 'duplicates' go both ways."""
+
+    model = ClaimRelation
+    fk_name = "to_claim"
+    fields = ["from_claim_link", "kind", "note", "created_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "relation from another claim"
+    verbose_name_plural = "relations recorded on other claims (edit them there)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="claim")
+    def from_claim_link(self, relation):
+        url = reverse("admin:claims_claim_change", args=[relation.from_claim_id])
+        return format_html('<a href="{}">claim {}: {}</a>', url, relation.from_claim_id, relation.from_claim)
+
+
+# --- claims ------------------------------------------------------------------
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
-    list_display = ["short_statement", "document", "question_number", "position", "status"]
-    list_filter = ["status", "question__document"]
-    search_fields = ["statement", "quote", "question__question"]
-    # Each row shows its question and document: fetch them in the same query.
+class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
+    form = ClaimForm
+    list_display = [
+        "short_statement",
+        "document",
+        "question_number",
+        "position",
+        "status_display",
+        "citation_count",
+        "open_flag_count",
+    ]
+    list_filter = [
+        "status",
+        "question__document",
+        FlagReasonFilter,
+        HasCitationsFilter,
+        HasOpenFlagsFilter,
+    ]
+    search_fields = ["statement", "quote"]
+    # Each row shows its question and document: fetched in the same query as the claims.
     list_select_related = ["question__document"]
-    readonly_fields = ["question", "position", "quote", "start", "end", "fingerprint", "version"]
+    # The counted total of a large table is a full COUNT(*) per page view; not needed to work.
     show_full_result_count = False
+    list_per_page = 100
+    inlines = [CitationInline, FlagInline, RelationInline, IncomingRelationInline]
+    actions = ["flag_selected", "mark_not_checkable", "start_review"]
+    history_list_display = ["status"]
+    change_form_template = "admin/claims/claim/change_form.html"
+    base_readonly_fields = [
+        "quote_in_context",
+        "status_display",
+        "rationale",
+        "reviewed_by",
+        "reviewed_at",
+        "question",
+        "position",
+        "start",
+        "end",
+        "fingerprint",
+        "version",
+    ]
+
+    def get_queryset(self, request):
+        # Citation and open-flag counts in the list's one query (no N+1).
+        return super().get_queryset(request).with_counts()
+
+    # --- changelist columns
 
     @admin.display(description="statement", ordering="statement")
     def short_statement(self, obj):
@@ -26,20 +258,440 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def question_number(self, obj):
         return obj.question.number
 
+    @admin.display(description="status", ordering="status")
+    def status_display(self, obj):
+        return status_label(obj.status)
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+    @admin.display(description="open flags", ordering="open_flag_count")
+    def open_flag_count(self, obj):
+        return obj.open_flag_count
+
+    # --- change form
+
+    @admin.display(description="quote in its answer")
+    def quote_in_context(self, obj):
+        """The quote highlighted inside its answer. Imported text is data: every piece is escaped."""
+        answer, context = obj.question.answer, 400
+        before_start, after_end = max(0, obj.start - context), min(len(answer), obj.end + context)
+        return format_html(
+            '<div class="claim-context" style="white-space:pre-wrap;max-width:60em">'
+            '<p><strong>Q{}. {}</strong></p>{}{}<mark style="background:#fde68a">{}</mark>{}{}</div>'
+            '<p class="help">Characters {}–{} of the answer.</p>',
+            obj.question.number,
+            obj.question.question,
+            "…" if before_start > 0 else "",
+            answer[before_start : obj.start],
+            answer[obj.start : obj.end],
+            answer[obj.end : after_end],
+            "…" if after_end < len(answer) else "",
+            obj.start,
+            obj.end,
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if workflow.can_publish(request.user):
+            verdict = ["status_display", "verdict", "verdict_rationale", "reviewed_by", "reviewed_at"]
+        else:
+            verdict = ["status_display", "rationale", "reviewed_by", "reviewed_at"]
+        statement = ["quote_in_context", "statement"]
+        if self.has_change_permission(request, obj):
+            statement.append("expected_version")
+        return [
+            (None, {"fields": statement}),
+            ("Verdict", {"fields": verdict}),
+            ("Anchor", {"fields": ["question", "position", "start", "end", "fingerprint", "version"], "classes": ["collapse"]}),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if workflow.can_publish(request.user):
+            return form_class
+        # Declared form fields survive `fields=`; drop the verdict ones for users who may not publish.
+        return type(form_class.__name__, (form_class,), {"verdict": None, "verdict_rationale": None})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.base_readonly_fields)
+        if obj is not None and obj.has_verdict and not workflow.can_publish(request.user):
+            fields.append("statement")  # what a published verdict is about: reviewers only
+        return fields
+
+    def has_add_permission(self, request):
+        return False  # claims come from the importer and from splitting, with exact offsets
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return workflow.can_delete_claim(request.user, obj)
+
+    def has_flag_permission(self, request):
+        return request.user.has_perm("claims.add_flag")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # The bulk delete checks the model permission only, not "has it ever had a verdict".
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        # Lock the row and compare versions first: a stale form saves nothing, inlines included.
+        claim = workflow.check_version(obj, form.cleaned_data.get("expected_version"))
+        if "statement" in form.cleaned_data and form.cleaned_data["statement"].strip() != claim.statement:
+            workflow.edit_statement(claim, user=request.user, statement=form.cleaned_data["statement"], expected_version=None)
+        _sync_instance(obj, claim)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        verdict = form.cleaned_data.get("verdict")
+        if verdict:
+            claim = Claim.objects.get(pk=form.instance.pk)
+            rationale = form.cleaned_data.get("verdict_rationale", "").strip()
+            if verdict != claim.status or rationale != claim.rationale:
+                workflow.set_verdict(claim, user=request.user, status=verdict, rationale=rationale)
+                _sync_instance(form.instance, claim)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Citation:
+            _save_citation_forms(request.user, form.instance, formset)
+        elif formset.model is Flag:
+            _save_flag_forms(request.user, form.instance, formset)
+        elif formset.model is ClaimRelation and formset.fk.name == "from_claim":
+            _save_relation_forms(request.user, form.instance, formset)
+        else:  # relations recorded on other claims are read-only here
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    # --- actions
+
+    @admin.action(description="Flag selected claims (citation needed, or another reason) with a note", permissions=["flag"])
+    def flag_selected(self, request, queryset):
+        form = FlagActionForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
+            self._apply(
+                request,
+                queryset,
+                lambda claim: workflow.flag(claim, user=request.user, reason=reason, note=note),
+                done=f"Flagged as {FlagReason(reason).label.lower()}",
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Flag claims",
+            "opts": self.model._meta,
+            "form": form,
+            "claims": queryset.select_related("question"),
+            "action": "flag_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/claims/claim/flag_action.html", context)
+
+    @admin.action(description="Mark selected claims not checkable", permissions=["change"])
+    def mark_not_checkable(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda claim: workflow.mark_not_checkable(claim, user=request.user),
+            done="Marked not checkable",
+        )
+
+    @admin.action(description="Start review of selected claims", permissions=["change"])
+    def start_review(self, request, queryset):
+        self._apply(request, queryset, lambda claim: workflow.start_review(claim, user=request.user), done="Moved to review")
+
+    def _apply(self, request, queryset, transition, *, done):
+        """Run one transition per claim, each in its own transaction; report what was refused and why."""
+        succeeded, refused = 0, []
+        for claim in queryset.order_by("pk"):
+            try:
+                transition(claim)
+                succeeded += 1
+            except workflow.WorkflowError as refusal:
+                refused.append(f"claim {claim.pk}: {refusal}")
+        if succeeded:
+            self.message_user(request, f"{done}: {succeeded} claim{'s' if succeeded != 1 else ''}.", messages.SUCCESS)
+        for line in refused[:MAX_LISTED_REFUSALS]:
+            self.message_user(request, f"Refused: {line}", messages.ERROR)
+        if len(refused) > MAX_LISTED_REFUSALS:
+            self.message_user(request, f"… and {len(refused) - MAX_LISTED_REFUSALS} more refused.", messages.ERROR)
+
+    # --- split, merge and reopen pages
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/split/", view(self.split_view), name="claims_claim_split"),
+            path("<path:object_id>/merge/", view(self.merge_view), name="claims_claim_merge"),
+            path("<path:object_id>/reopen/", view(self.reopen_view), name="claims_claim_reopen"),
+        ] + super().get_urls()
+
+    def _claim_for(self, request, object_id, *, perm_check):
+        claim = get_object_or_404(Claim.objects.select_related("question__document"), pk=object_id)
+        if not perm_check(claim):
+            raise PermissionDenied
+        return claim
+
+    def _page(self, request, template, claim, title, **context):
+        return TemplateResponse(
+            request,
+            f"admin/claims/claim/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "original": claim,
+                "claim": claim,
+                "quote_in_context": self.quote_in_context(claim),
+                **context,
+            },
+        )
+
+    def split_view(self, request, object_id):
+        claim = self._claim_for(request, object_id, perm_check=lambda c: self.has_change_permission(request, c))
+        form = SplitForm(request.POST or None, quote=claim.quote)
+        if request.method == "POST" and form.is_valid():
+            try:
+                first, second = workflow.split_claim(claim, user=request.user, at=form.cleaned_data["at"])
+            except workflow.NotAllowed:
+                raise
+            except workflow.WorkflowError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                self.message_user(
+                    request, f"Split claim {first.pk}: the second part is claim {second.pk}.", messages.SUCCESS
+                )
+                return redirect("admin:claims_claim_change", first.pk)
+        return self._page(request, "split.html", claim, f"Split claim {claim.pk}", form=form)
+
+    def merge_view(self, request, object_id):
+        claim = self._claim_for(request, object_id, perm_check=lambda c: self.has_change_permission(request, c))
+        following = Claim.objects.filter(question_id=claim.question_id, position=claim.position + 1).first()
+        error = None
+        if request.method == "POST" and following is not None:
+            try:
+                merged = workflow.merge_claims(claim, following, user=request.user)
+            except workflow.NotAllowed:
+                raise
+            except workflow.WorkflowError as refusal:
+                error = str(refusal)
+            else:
+                self.message_user(
+                    request, f"Merged claim {following.pk} into claim {merged.pk}.", messages.SUCCESS
+                )
+                return redirect("admin:claims_claim_change", merged.pk)
+        return self._page(request, "merge.html", claim, f"Merge claim {claim.pk} with the next one", following=following, error=error)
+
+    def reopen_view(self, request, object_id):
+        workflow.require(request.user, roles.PUBLISH_VERDICT, "reopen verdicts")
+        claim = self._claim_for(request, object_id, perm_check=lambda c: self.has_view_permission(request, c))
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.reopen(claim, user=request.user, reason=form.cleaned_data["reason"])
+            except workflow.NotAllowed:
+                raise
+            except workflow.WorkflowError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                self.message_user(request, f"Reopened claim {claim.pk}: it is in review again.", messages.SUCCESS)
+                return redirect("admin:claims_claim_change", claim.pk)
+        return self._page(request, "reopen.html", claim, f"Reopen the verdict on claim {claim.pk}", form=form)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            following = Claim.objects.filter(question_id=obj.question_id, position=obj.position + 1).exists()
+            context.update(
+                can_split=self.has_change_permission(request, obj) and not obj.has_verdict,
+                can_merge=self.has_change_permission(request, obj) and following and not obj.has_verdict,
+                can_reopen=obj.has_verdict and workflow.can_publish(request.user),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _sync_instance(target, source):
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+# --- inline saving, through the workflow ------------------------------------
+
+
+def _changed_forms(formset):
+    deleted = set(map(id, formset.deleted_forms))
+    return [f for f in formset.forms if id(f) not in deleted and f.has_changed()]
+
+
+def _save_citation_forms(user, claim, formset):
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            workflow.remove_citation(Citation.objects.get(pk=form.instance.pk), user=user)
+    for form in _changed_forms(formset):
+        data = form.cleaned_data
+        if form.instance.pk is None:
+            workflow.add_citation(
+                claim,
+                user=user,
+                source=data["source"],
+                stance=data["stance"],
+                pinpoint=data.get("pinpoint", ""),
+                excerpt=data.get("excerpt", ""),
+                note=data.get("note", ""),
+            )
+        else:
+            changes = {name: data[name] for name in form.changed_data if name in workflow._CITATION_FIELDS}
+            workflow.update_citation(Citation.objects.get(pk=form.instance.pk), user=user, **changes)
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+def _save_flag_forms(user, claim, formset):
+    for form in _changed_forms(formset):
+        data = form.cleaned_data
+        if form.instance.pk is None:
+            new_flag = workflow.flag(claim, user=user, reason=data["reason"], note=data.get("note", ""))
+            if (data.get("resolution") or "").strip():
+                workflow.resolve_flag(new_flag, user=user, resolution=data["resolution"])
+            continue
+        current = Flag.objects.get(pk=form.instance.pk)
+        if "reason" in form.changed_data or "note" in form.changed_data:
+            current.reason, current.note = data["reason"], data.get("note", "")
+            current._history_user = user
+            current.save(update_fields=["reason", "note"])  # internal fields; no status depends on them
+        if "resolution" in form.changed_data:
+            if not current.is_open:
+                raise workflow.WorkflowError(f"flag {current.pk} is already resolved; its resolution is kept as written")
+            workflow.resolve_flag(current, user=user, resolution=data.get("resolution", ""))
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+def _save_relation_forms(user, claim, formset):
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            workflow.unrelate(ClaimRelation.objects.get(pk=form.instance.pk), user=user)
+    for form in _changed_forms(formset):
+        data = form.cleaned_data
+        if form.instance.pk is not None:
+            current = ClaimRelation.objects.get(pk=form.instance.pk)
+            if {"to_claim", "kind"} & set(form.changed_data):
+                workflow.unrelate(current, user=user)  # a different relation: recorded anew, checked anew
+            else:
+                current.note, current._history_user = data.get("note", ""), user
+                current.save(update_fields=["note"])
+                continue
+        workflow.relate(claim, data["to_claim"], user=user, kind=data["kind"], note=data.get("note", ""))
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+# --- flags, relations and citations on their own pages ----------------------
+
 
 @admin.register(Flag)
-class FlagAdmin(SimpleHistoryAdmin):
+class FlagAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
     list_display = ["claim", "reason", "raised_by", "raised_at", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["claim__statement", "note", "resolution"]
     list_select_related = ["claim", "raised_by"]
     raw_id_fields = ["claim"]
+    readonly_fields = ["raised_by", "raised_at", "resolved_by", "resolved_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return [*self.readonly_fields, "resolution"]
+        return [*self.readonly_fields, "claim"] + (["resolution"] if not obj.is_open else [])
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # resolved, never deleted
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            flag = workflow.flag(obj.claim, user=request.user, reason=obj.reason, note=obj.note)
+            obj.pk, obj.raised_at = flag.pk, flag.raised_at
+            return
+        if {"reason", "note"} & set(form.changed_data):
+            current = Flag.objects.get(pk=obj.pk)
+            current.reason, current.note, current._history_user = obj.reason, obj.note, request.user
+            current.save(update_fields=["reason", "note"])
+        if "resolution" in form.changed_data:
+            workflow.resolve_flag(Flag.objects.get(pk=obj.pk), user=request.user, resolution=obj.resolution)
 
 
 @admin.register(ClaimRelation)
-class ClaimRelationAdmin(SimpleHistoryAdmin):
+class ClaimRelationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
     list_display = ["from_claim", "kind", "to_claim", "created_by", "created_at"]
     list_filter = ["kind"]
     search_fields = ["from_claim__statement", "to_claim__statement", "note"]
     list_select_related = ["from_claim", "to_claim", "created_by"]
-    raw_id_fields = ["from_claim", "to_claim"]
+    autocomplete_fields = ["from_claim", "to_claim"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A different pair or kind is a different relation: delete this one and record that.
+        return ["created_by", "created_at"] + (["from_claim", "to_claim", "kind"] if obj else [])
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            current = ClaimRelation.objects.get(pk=obj.pk)
+            current.note, current._history_user = obj.note, request.user
+            current.save(update_fields=["note"])
+            return
+        relation = workflow.relate(obj.from_claim, obj.to_claim, user=request.user, kind=obj.kind, note=obj.note)
+        obj.pk = relation.pk
+
+    def delete_model(self, request, obj):
+        workflow.unrelate(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for relation in queryset:
+            workflow.unrelate(relation, user=request.user)
+
+
+@admin.register(Citation)
+class CitationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
+    list_display = ["claim", "source", "pinpoint", "stance", "added_by", "added_at"]
+    list_filter = ["stance", "source__kind"]
+    search_fields = ["claim__statement", "source__title", "source__citation", "excerpt"]
+    list_select_related = ["claim", "source", "added_by"]
+    autocomplete_fields = ["claim", "source"]
+    readonly_fields = ["added_by", "added_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "claim"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {name: getattr(obj, name) for name in form.changed_data if name in workflow._CITATION_FIELDS}
+            workflow.update_citation(Citation.objects.get(pk=obj.pk), user=request.user, **changes)
+            return
+        citation = workflow.add_citation(
+            obj.claim,
+            user=request.user,
+            source=obj.source,
+            stance=obj.stance,
+            pinpoint=obj.pinpoint,
+            excerpt=obj.excerpt,
+            note=obj.note,
+        )
+        obj.pk, obj.added_at = citation.pk, citation.added_at
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except workflow.NotAllowed:
+            raise
+        except workflow.WorkflowError as refusal:
+            self.message_user(request, f"Not removed: {refusal}", messages.ERROR)
+            return redirect("admin:sources_citation_change", object_id)
+
+    def delete_model(self, request, obj):
+        workflow.remove_citation(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for citation in queryset:
+            try:
+                with transaction.atomic():
+                    workflow.remove_citation(citation, user=request.user)
+            except workflow.NotAllowed:
+                raise
+            except workflow.WorkflowError as refusal:
+                self.message_user(request, f"Not removed: {refusal}", messages.ERROR)
+

@@ -105,3 +105,52 @@ def claim(small_document):
 @pytest.fixture
 def other_claim(small_document):
     return claims_of(small_document)[1]
+
+
+# --- admin requests ----------------------------------------------------------
+
+
+def change_url(claim) -> str:
+    return f"/admin/claims/claim/{claim.pk}/change/"
+
+
+def form_data(response) -> dict:
+    """The POST data of an admin change page as rendered: the main form and every inline formset."""
+    data = {}
+
+    def add(form):
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = "on" if value is True else value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        for field in inline.formset.management_form:
+            data[field.html_name] = field.value()
+        for form in inline.formset.forms:
+            add(form)
+    return data
+
+
+def inline_row(data: dict, prefix: str, **fields) -> dict:
+    """Append one new row to inline formset `prefix` in `data` (from form_data)."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = index + 1
+    for name, value in fields.items():
+        data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+def post_change_form(client, claim, **changes):
+    """Open the claim's change form, change some fields, and save it."""
+    data = form_data(client.get(change_url(claim)))
+    data.update(changes)
+    return client.post(change_url(claim), data)
+
+
+def error_text(response) -> str:
+    """The errors shown on a re-rendered admin form, as one string."""
+    form = response.context["adminform"].form
+    return " ".join(str(e) for e in form.non_field_errors()) + " " + str(form.errors)

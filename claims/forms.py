@@ -1,0 +1,103 @@
+"""Admin forms for the editorial desk. They collect input; claims.workflow decides and writes."""
+
+from django import forms
+
+from claims.models import Claim, ClaimStatus, FlagReason
+
+
+class ClaimForm(forms.ModelForm):
+    """The claim change form: statement, verdict and the version the editor opened.
+
+    The verdict fields are form fields, not the model's `status`/`rationale`:
+    the admin saves them through `workflow.set_verdict`, never onto the model
+    directly. Users without `claims.publish_verdict` do not get them at all.
+    """
+
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, help_text="The claim's version when this form was opened."
+    )
+    verdict = forms.ChoiceField(
+        required=False,
+        help_text="Publishing a verdict needs the citations DESIGN.md lists for it and a rationale.",
+    )
+    verdict_rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Public text explaining the verdict.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["statement"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        claim = self.instance
+        if "expected_version" in self.fields:
+            self.fields["expected_version"].initial = claim.version
+        if "verdict" in self.fields:
+            verdicts = [(s.value, s.label) for s in ClaimStatus.verdicts()]
+            if claim.pk and claim.has_verdict:
+                # Back to a non-verdict status is a reopen, with a reason: the Reopen button.
+                self.fields["verdict"].choices = verdicts
+                self.fields["verdict"].initial = claim.status
+            else:
+                current = ClaimStatus(claim.status).label.lower() if claim.pk else "unreviewed"
+                self.fields["verdict"].choices = [("", f"— no verdict (now {current}) —")] + verdicts
+            self.fields["verdict_rationale"].initial = claim.rationale
+
+    def clean(self):
+        cleaned = super().clean()
+        if "verdict" in self.fields and not cleaned.get("verdict") and "verdict_rationale" in self.changed_data:
+            self.add_error("verdict", "choose a verdict: a rationale is published together with one")
+        return cleaned
+
+
+class FlagActionForm(forms.Form):
+    """The intermediate page of the "flag" admin action."""
+
+    reason = forms.ChoiceField(choices=FlagReason.choices, initial=FlagReason.CITATION_NEEDED)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Internal: what is missing or wrong. Never shown on the public site.",
+    )
+
+
+class SplitForm(forms.Form):
+    """Where to split a claim's quote: the text the second part starts with, or a character offset."""
+
+    second_starts_with = forms.CharField(
+        required=False,
+        label="Second part starts with",
+        help_text="Paste the first words of the second part, exactly as they appear in the quote.",
+    )
+    at = forms.IntegerField(
+        required=False, min_value=1, label="or at character", help_text="0 is the quote's first character."
+    )
+
+    def __init__(self, *args, quote: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quote = quote
+
+    def clean(self):
+        cleaned = super().clean()
+        text, at = (cleaned.get("second_starts_with") or "").strip(), cleaned.get("at")
+        if bool(text) == (at is not None):
+            raise forms.ValidationError("give either the text the second part starts with, or a character position")
+        if text:
+            found = self.quote.find(text, 1)
+            if found == -1:
+                raise forms.ValidationError(f"{text!r} does not occur in the quote after its first character")
+            if self.quote.find(text, found + 1) != -1:
+                raise forms.ValidationError(f"{text!r} occurs more than once in the quote; paste more of it")
+            cleaned["at"] = found
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    """A required reason, recorded in the claim's history (reopening a verdict)."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Recorded in the claim's history.")
