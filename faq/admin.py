@@ -7,6 +7,7 @@ import_faq`: a dry run first, showing what would be created, then the import.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -86,6 +87,7 @@ class DocumentAdmin(admin.ModelAdmin):
     # The text and its address come from the import; claim offsets index into it.
     readonly_fields = ["slug", "content_sha256", "created_at", "updated_at"]
     inlines = [QuestionInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_urls(self):
         return [
@@ -120,7 +122,8 @@ class DocumentAdmin(admin.ModelAdmin):
                 form.add_error(None, str(refusal))
             else:
                 if result.unchanged:
-                    messages.info(request, result.message)
+                    # Not result.message: on a dry run it reads "would import" even for known text.
+                    messages.info(request, f"'{result.slug}' is already imported with this exact text; nothing changed.")
                     return redirect("admin:faq_document_change", result.document.pk)
                 if not dry_run:
                     messages.success(request, result.message)
