@@ -132,15 +132,15 @@ class FlagReasonFilter(admin.SimpleListFilter):
 
 class CitationInline(admin.TabularInline):
     model = Citation
-    fields = ["source", "stance", "pinpoint", "excerpt", "note", "added_by", "added_at"]
-    readonly_fields = ["added_by", "added_at"]
+    fields = ["source", "stance", "pinpoint", "excerpt", "note", "added_by"]
+    readonly_fields = ["added_by"]
     autocomplete_fields = ["source"]
     extra = 0
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("widgets", {}).update(
-            {"excerpt": forms.Textarea(attrs={"rows": 2, "cols": 40}), "note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
-        )
+        small = {"rows": 2, "cols": 24}
+        widgets = {"excerpt": forms.Textarea(attrs=small), "note": forms.Textarea(attrs=small)}
+        kwargs.setdefault("widgets", {}).update(widgets)
         return super().get_formset(request, obj, **kwargs)
 
 
@@ -153,9 +153,9 @@ class FlagInline(admin.TabularInline):
     verbose_name_plural = "flags (write a resolution to resolve one)"
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("widgets", {}).update(
-            {"note": forms.Textarea(attrs={"rows": 2, "cols": 30}), "resolution": forms.Textarea(attrs={"rows": 2, "cols": 30})}
-        )
+        small = {"rows": 2, "cols": 24}
+        widgets = {"note": forms.Textarea(attrs=small), "resolution": forms.Textarea(attrs=small)}
+        kwargs.setdefault("widgets", {}).update(widgets)
         return super().get_formset(request, obj, **kwargs)
 
 
@@ -303,7 +303,10 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         return [
             (None, {"fields": statement}),
             ("Verdict", {"fields": verdict}),
-            ("Anchor", {"fields": ["question", "position", "start", "end", "fingerprint", "version"], "classes": ["collapse"]}),
+            (
+                "Anchor",
+                {"fields": ["question", "position", "start", "end", "fingerprint", "version"], "classes": ["collapse"]},
+            ),
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -340,7 +343,8 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         # Lock the row and compare versions first: a stale form saves nothing, inlines included.
         claim = workflow.check_version(obj, form.cleaned_data.get("expected_version"))
         if "statement" in form.cleaned_data and form.cleaned_data["statement"].strip() != claim.statement:
-            workflow.edit_statement(claim, user=request.user, statement=form.cleaned_data["statement"], expected_version=None)
+            statement = form.cleaned_data["statement"]
+            workflow.edit_statement(claim, user=request.user, statement=statement, expected_version=None)
         _sync_instance(obj, claim)
 
     def save_related(self, request, form, formsets, change):
@@ -365,7 +369,9 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     # --- actions
 
-    @admin.action(description="Flag selected claims (citation needed, or another reason) with a note", permissions=["flag"])
+    @admin.action(
+        description="Flag selected claims (citation needed, or another reason) with a note", permissions=["flag"]
+    )
     def flag_selected(self, request, queryset):
         form = FlagActionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -399,7 +405,9 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     @admin.action(description="Start review of selected claims", permissions=["change"])
     def start_review(self, request, queryset):
-        self._apply(request, queryset, lambda claim: workflow.start_review(claim, user=request.user), done="Moved to review")
+        self._apply(
+            request, queryset, lambda claim: workflow.start_review(claim, user=request.user), done="Moved to review"
+        )
 
     def _apply(self, request, queryset, transition, *, done):
         """Run one transition per claim, each in its own transaction; report what was refused and why."""
@@ -481,7 +489,8 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
                     request, f"Merged claim {following.pk} into claim {merged.pk}.", messages.SUCCESS
                 )
                 return redirect("admin:claims_claim_change", merged.pk)
-        return self._page(request, "merge.html", claim, f"Merge claim {claim.pk} with the next one", following=following, error=error)
+        title = f"Merge claim {claim.pk} with the next one"
+        return self._page(request, "merge.html", claim, title, following=following, error=error)
 
     def reopen_view(self, request, object_id):
         workflow.require(request.user, roles.PUBLISH_VERDICT, "reopen verdicts")
@@ -540,7 +549,7 @@ def _save_citation_forms(user, claim, formset):
                 note=data.get("note", ""),
             )
         else:
-            changes = {name: data[name] for name in form.changed_data if name in workflow._CITATION_FIELDS}
+            changes = {name: data[name] for name in form.changed_data if name in workflow.CITATION_FIELDS}
             workflow.update_citation(Citation.objects.get(pk=form.instance.pk), user=user, **changes)
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
@@ -560,7 +569,9 @@ def _save_flag_forms(user, claim, formset):
             current.save(update_fields=["reason", "note"])  # internal fields; no status depends on them
         if "resolution" in form.changed_data:
             if not current.is_open:
-                raise workflow.WorkflowError(f"flag {current.pk} is already resolved; its resolution is kept as written")
+                raise workflow.WorkflowError(
+                    f"flag {current.pk} is already resolved; its resolution is kept as written"
+                )
             workflow.resolve_flag(current, user=user, resolution=data.get("resolution", ""))
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
@@ -659,7 +670,7 @@ class CitationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            changes = {name: getattr(obj, name) for name in form.changed_data if name in workflow._CITATION_FIELDS}
+            changes = {name: getattr(obj, name) for name in form.changed_data if name in workflow.CITATION_FIELDS}
             workflow.update_citation(Citation.objects.get(pk=obj.pk), user=request.user, **changes)
             return
         citation = workflow.add_citation(

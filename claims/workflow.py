@@ -458,7 +458,8 @@ def add_citation(
     return citation
 
 
-_CITATION_FIELDS = ("source", "stance", "pinpoint", "excerpt", "note")
+# What update_citation may change (the admin passes the changed ones).
+CITATION_FIELDS = ("source", "stance", "pinpoint", "excerpt", "note")
 
 
 def update_citation(citation: Citation, *, user, **changes) -> Citation:
@@ -469,7 +470,7 @@ def update_citation(citation: Citation, *, user, **changes) -> Citation:
     Changing nothing writes nothing.
     """
     require(user, "sources.change_citation", "change citations")
-    unknown = set(changes) - set(_CITATION_FIELDS)
+    unknown = set(changes) - set(CITATION_FIELDS)
     if unknown:
         raise TypeError(f"update_citation() cannot change {', '.join(sorted(unknown))}")
     if "stance" in changes and changes["stance"] not in Stance.values:
@@ -553,7 +554,8 @@ def relate(from_claim: Claim, to_claim: Claim, *, user, kind: str, note: str = "
         raise WorkflowError(f"a claim cannot be related to itself (claim {from_claim.pk})")
     with transaction.atomic():
         # Both rows, in id order, so two editors relating the same pair cannot both pass the check.
-        locked = {c.pk: c for c in Claim.objects.select_for_update().filter(pk__in=[from_claim.pk, to_claim.pk]).order_by("pk")}
+        pair = Claim.objects.select_for_update().filter(pk__in=[from_claim.pk, to_claim.pk]).order_by("pk")
+        locked = {c.pk: c for c in pair}
         source = locked[from_claim.pk]
         problem = _duplicate_relation(from_claim.pk, to_claim.pk, kind)
         if problem:

@@ -83,7 +83,17 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "category", "jurisdiction", "created_at"]
     list_filter = ["jurisdiction", "category"]
     search_fields = ["title", "slug", "source_url"]
-    fields = ["title", "slug", "category", "jurisdiction", "source_url", "retrieved_on", "content_sha256", "created_at", "updated_at"]
+    fields = [
+        "title",
+        "slug",
+        "category",
+        "jurisdiction",
+        "source_url",
+        "retrieved_on",
+        "content_sha256",
+        "created_at",
+        "updated_at",
+    ]
     # The text and its address come from the import; claim offsets index into it.
     readonly_fields = ["slug", "content_sha256", "created_at", "updated_at"]
     inlines = [QuestionInline]
@@ -123,7 +133,8 @@ class DocumentAdmin(admin.ModelAdmin):
             else:
                 if result.unchanged:
                     # Not result.message: on a dry run it reads "would import" even for known text.
-                    messages.info(request, f"'{result.slug}' is already imported with this exact text; nothing changed.")
+                    known = f"'{result.slug}' is already imported with this exact text; nothing changed."
+                    messages.info(request, known)
                     return redirect("admin:faq_document_change", result.document.pk)
                 if not dry_run:
                     messages.success(request, result.message)

@@ -128,8 +128,10 @@ def test_a_refused_verdict_shows_the_rule_on_the_form_and_saves_nothing(client, 
     data.update(verdict="supported", verdict_rationale="x", statement="Changed too.")
     response = client.post(change_url(claim), data)
     assert response.status_code == 200
-    assert "a &#x27;supported&#x27; verdict needs at least one citation with stance &#x27;supports&#x27;" in response.content.decode()
-    assert fresh(claim).status == "unreviewed" and not claim.citations.exists() and fresh(claim).statement != "Changed too."
+    rule = "a 'supported' verdict needs at least one citation with stance 'supports'"
+    assert rule in error_text(response)
+    assert fresh(claim).status == "unreviewed" and fresh(claim).statement != "Changed too."
+    assert not claim.citations.exists()
 
 
 def test_a_rationale_without_a_verdict_is_refused_on_the_form(client, claim, reviewer):
@@ -199,7 +201,10 @@ def test_a_bulk_action_reports_each_refused_claim_with_its_rule(client, claim, o
     data = {"action": "mark_not_checkable", "_selected_action": [claim.pk, other_claim.pk]}
     messages = [str(m) for m in client.post("/admin/claims/claim/", data, follow=True).context["messages"]]
     assert "Marked not checkable: 1 claim." in messages
-    assert f"Refused: claim {claim.pk}: claim {claim.pk} has a published verdict ('supported'); a reviewer must reopen it before it can be marked not checkable" in messages
+    assert (
+        f"Refused: claim {claim.pk}: claim {claim.pk} has a published verdict ('supported'); "
+        "a reviewer must reopen it before it can be marked not checkable"
+    ) in messages
 
 
 def test_the_split_page_splits_where_the_second_part_starts(client, small_document, editor):
@@ -268,3 +273,29 @@ def test_the_citation_page_refuses_to_delete_the_evidence_of_a_verdict(client, c
     response = client.post(f"/admin/sources/citation/{citation.pk}/delete/", {"post": "yes"}, follow=True)
     assert any("Not removed:" in str(m) for m in response.context["messages"])
     assert claim.citations.count() == 1
+
+
+def test_a_flag_raised_on_its_own_page_flags_the_claim(client, claim, editor):
+    client.force_login(editor)
+    response = client.post("/admin/claims/flag/add/", {"claim": claim.pk, "reason": "outdated", "note": "2019 law"})
+    assert response.status_code == 302
+    assert fresh(claim).status == "flagged" and claim.flags.get().raised_by == editor
+
+
+def test_a_relation_recorded_on_its_own_page_is_checked_both_ways(client, claim, other_claim, editor):
+    client.force_login(editor)
+    url = "/admin/claims/claimrelation/add/"
+    client.post(url, {"from_claim": claim.pk, "to_claim": other_claim.pk, "kind": "duplicates"})
+    response = client.post(url, {"from_claim": other_claim.pk, "to_claim": claim.pk, "kind": "duplicates"})
+    assert "&#x27;duplicates&#x27; goes both ways" in error_text(response)
+    assert ClaimRelation.objects.count() == 1
+
+
+def test_a_stance_change_on_the_citation_page_that_breaks_a_verdict_is_refused(client, claim, reviewer):
+    publish(claim, "supported", user=reviewer)
+    citation = claim.citations.get()
+    client.force_login(reviewer)
+    data = {"source": citation.source_id, "stance": "context", "pinpoint": "", "excerpt": "", "note": ""}
+    response = client.post(f"/admin/sources/citation/{citation.pk}/change/", data)
+    assert "changing this citation would leave the published verdict" in error_text(response)
+    assert fresh(citation).stance == "supports"

@@ -41,7 +41,8 @@ def test_the_preview_shows_what_would_be_created_and_writes_nothing(signed_in):
 
 
 def test_confirming_the_preview_imports_with_the_metadata(signed_in, editor):
-    data = {"text": FAQ, "slug": "imported", "jurisdiction": "NC", "source_url": "https://example.org/f", "_import": "1"}
+    data = {"text": FAQ, "slug": "imported", "jurisdiction": "NC", "source_url": "https://example.org/f"}
+    data["_import"] = "1"
     response = signed_in.post(URL, data)
     document = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/admin/faq/document/{document.pk}/change/"

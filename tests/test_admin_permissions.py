@@ -18,6 +18,7 @@ from sources.models import Source
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "editor", "reviewer", "superuser"]
+IMPORT_URL = "/admin/faq/document/import/"
 
 NEW_FAQ = """Another FAQ
 
@@ -84,7 +85,7 @@ def _status_is(status):
 ACTIONS = {
     "view": (lambda client, ctx: client.get("/admin/claims/claim/"), lambda ctx: ctx["response"].status_code == 200),
     "import": (
-        lambda client, ctx: client.post("/admin/faq/document/import/", {"text": NEW_FAQ, "slug": "new", "_import": "1"}),
+        lambda client, ctx: client.post(IMPORT_URL, {"text": NEW_FAQ, "slug": "new", "_import": "1"}),
         lambda ctx: Document.objects.filter(slug="new").exists(),
     ),
     "flag": (
@@ -93,7 +94,7 @@ ACTIONS = {
     ),
     "mark not checkable": (_action("mark_not_checkable"), _status_is("not_checkable")),
     "start review": (_action("start_review"), _status_is("in_review")),
-    "add citation": (_add_citation, lambda ctx: ctx["claim"].citations.filter(source__title="Confidentiality").exists()),
+    "add citation": (_add_citation, lambda ctx: ctx["claim"].citations.filter(source=ctx["source"]).exists()),
     **{f"set verdict {status}": _verdict(status) for status in MINIMAL_STANCES},
     "reopen": (_reopen, _status_is("in_review")),
     "delete claim that had a verdict": _delete_claim(verdict=True),

@@ -50,7 +50,8 @@ def test_the_second_of_two_open_admin_forms_is_refused_and_nothing_of_it_is_save
     alices_form = form_data(client.get(change_url(claim)))
     client.post(change_url(claim), {**alices_form, "statement": "Alice's wording."})
     client.force_login(bob)
-    response = client.post(change_url(claim), {**bobs_form, "statement": "Bob's wording.", "flags-TOTAL_FORMS": 1, "flags-0-reason": "vague"})
+    bobs_form.update({"statement": "Bob's wording.", "flags-TOTAL_FORMS": 1, "flags-0-reason": "vague"})
+    response = client.post(change_url(claim), bobs_form)
     assert response.status_code == 200 and STALE.search(error_text(response)).group(1) == "alice"
     assert fresh(claim).statement == "Alice's wording." and not claim.flags.exists()
 

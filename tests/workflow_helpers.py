@@ -25,7 +25,10 @@ INSUFFICIENT = {
         "a 'partly_supported' verdict needs at least one citation with stance 'refutes' or 'context'",
     ),
     "misleading": ([], "a 'misleading' verdict needs at least one citation"),
-    "contradicted": (["supports", "context"], "a 'contradicted' verdict needs at least one citation with stance 'refutes'"),
+    "contradicted": (
+        ["supports", "context"],
+        "a 'contradicted' verdict needs at least one citation with stance 'refutes'",
+    ),
     "outdated": (["supports"], "an 'outdated' verdict needs at least one citation with stance 'refutes' or 'context'"),
 }
 

@@ -55,10 +55,14 @@ class RoleUserCommand(BaseCommand):
         if env_var:
             password = os.environ.get(env_var)
             if not password:
-                raise CommandError(f"--password-from-env {env_var}: the environment variable {env_var} is not set or empty")
+                raise CommandError(
+                    f"--password-from-env {env_var}: the environment variable {env_var} is not set or empty"
+                )
         else:
             if sys.stdin is None or not sys.stdin.isatty():
-                raise CommandError("no terminal to prompt for a password: run interactively or use --password-from-env VAR")
+                raise CommandError(
+                    "no terminal to prompt for a password: run interactively or use --password-from-env VAR"
+                )
             password = getpass.getpass(f"Password for {user.username}: ")
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("the two passwords differ; nothing was created")
