@@ -330,6 +330,9 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
             return super().has_delete_permission(request)
         return workflow.can_delete_claim(request.user, obj)
 
+    def delete_model(self, request, obj):
+        workflow.delete_claim(obj, user=request.user)
+
     def has_flag_permission(self, request):
         return request.user.has_perm("claims.add_flag")
 

@@ -68,12 +68,14 @@ def groups_holding(perm: str) -> list[str]:
     return [name for name, perms in ROLE_PERMISSIONS.items() if perm in perms]
 
 
-def assign_permissions(group_model, permission_model, *, using="default") -> list:
+def assign_permissions(group_model, permission_model, *, using="default", strict=True) -> list:
     """Create both groups and add their permissions; works with real or migration-state models.
 
     Permissions are only ever added, so a permission an administrator granted
-    by hand is kept. Raises LookupError naming any permission that does not
-    exist (a typo here must not silently leave a group without a right).
+    by hand is kept. With `strict`, raises LookupError naming any permission
+    that does not exist (a typo here must not silently leave a group without
+    a right). The data migration is not strict: it runs against the models as
+    they were then, which may lack a model this list names later.
     """
     groups = []
     for name, perms in ROLE_PERMISSIONS.items():
@@ -87,7 +89,7 @@ def assign_permissions(group_model, permission_model, *, using="default") -> lis
         )
         found = [p for p in found if f"{p.content_type.app_label}.{p.codename}" in wanted]
         missing = wanted - {f"{p.content_type.app_label}.{p.codename}" for p in found}
-        if missing:
+        if missing and strict:
             raise LookupError(f"group {name}: unknown permissions {', '.join(sorted(missing))}")
         group.permissions.add(*found)
         groups.append(group)

@@ -414,6 +414,28 @@ def edit_statement(claim: Claim, *, user, statement: str, expected_version: int 
     return claim
 
 
+def delete_claim(claim: Claim, *, user) -> None:
+    """Delete a claim that has never had a verdict (claims.delete_claim: superusers only, by default).
+
+    A claim that carries or ever carried a verdict is refused, whoever asks:
+    withdrawal is a status, not a delete. The claims after it move up one
+    position, so neighbours stay adjacent for merging. The deletion is in the
+    claim's history.
+    """
+    require(user, "claims.delete_claim", "delete claims")
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=claim.question_id)
+        locked = check_version(claim, None)
+        if Claim.objects.ever_had_verdict().filter(pk=locked.pk).exists():
+            raise NotAllowed(
+                f"claim {locked.pk} has had a verdict, and a claim that has ever had a verdict is never deleted "
+                f"(not even by a superuser); reopen it or mark it instead"
+            )
+        position = locked.position
+        _delete(locked, user=user, reason="deleted")
+        _shift_positions(question.pk, after=position, by=-1)
+
+
 # --- citations ---------------------------------------------------------------
 
 

@@ -452,3 +452,15 @@ def test_resolving_a_flag_is_in_the_flags_history_and_the_claims(claim, editor):
     workflow.resolve_flag(new_flag, user=editor, resolution="clear now")
     assert Flag.history.filter(id=new_flag.pk, resolution="clear now", history_user=editor).exists()
     assert claim.history.first().history_change_reason == "flag resolved: Vague"
+
+
+def test_deleting_a_claim_closes_the_gap_in_its_answers_positions(small_document, superuser):
+    first, second = small_document.questions.get(number=1).claims.order_by("position")
+    workflow.delete_claim(first, user=superuser)
+    assert fresh(second).position == 1
+
+
+def test_deleting_a_claim_that_once_had_a_verdict_is_refused_even_for_a_superuser(claim, superuser):
+    workflow.reopen(publish(claim, "supported", user=superuser), user=superuser, reason="again")
+    with pytest.raises(workflow.NotAllowed, match="a claim that has ever had a verdict is never deleted"):
+        workflow.delete_claim(claim, user=superuser)
