@@ -137,6 +137,9 @@ class CitationInline(admin.TabularInline):
     autocomplete_fields = ["source"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "added_by")
+
     def get_formset(self, request, obj=None, **kwargs):
         small = {"rows": 2, "cols": 24}
         widgets = {"excerpt": forms.Textarea(attrs=small), "note": forms.Textarea(attrs=small)}
@@ -151,6 +154,9 @@ class FlagInline(admin.TabularInline):
     extra = 0
     can_delete = False  # a flag is resolved, not deleted: its record stays
     verbose_name_plural = "flags (write a resolution to resolve one)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("raised_by", "resolved_by")
 
     def get_formset(self, request, obj=None, **kwargs):
         small = {"rows": 2, "cols": 24}
@@ -169,6 +175,9 @@ class RelationInline(admin.TabularInline):
     verbose_name = "relation to another claim"
     verbose_name_plural = "relations recorded on this claim"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("to_claim", "created_by")
+
 
 class IncomingRelationInline(admin.TabularInline):
     """Relations recorded on other claims that point here: 'contradicts' and 'duplicates' go both ways."""
@@ -181,6 +190,9 @@ class IncomingRelationInline(admin.TabularInline):
     can_delete = False
     verbose_name = "relation from another claim"
     verbose_name_plural = "relations recorded on other claims (edit them there)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_claim", "created_by")
 
     def has_add_permission(self, request, obj=None):
         return False
