@@ -98,9 +98,10 @@ ASGI_APPLICATION = "config.asgi.application"
 
 # DATABASE_URL unset: a SQLite file in the project folder, so a fresh checkout
 # runs with no server. postgres://user@host:port/name selects PostgreSQL (psycopg 3).
+# An empty DATABASE_URL counts as unset.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
         conn_health_checks=True,
     )

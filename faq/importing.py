@@ -54,10 +54,10 @@ class ImportResult:
     @property
     def message(self) -> str:
         counts = f"{self.question_count} questions, {self.claim_count} claims"
-        if self.dry_run:
-            return f"Dry run: would import '{self.parsed.title}' as '{self.slug}' ({counts}); nothing written."
         if self.unchanged:
             return f"'{self.slug}' is already imported with this exact text; nothing changed."
+        if self.dry_run:
+            return f"Dry run: would import '{self.parsed.title}' as '{self.slug}' ({counts}); nothing written."
         return f"Imported '{self.parsed.title}' as '{self.slug}' ({counts})."
 
 

@@ -140,3 +140,8 @@ def test_each_imported_claim_starts_its_history(small_document):
     claim = Claim.objects.filter(question__document=small_document).first()
     assert claim.history.count() == 1
     assert claim.history.first().history_change_reason == "imported"
+
+
+def test_a_dry_run_of_already_imported_text_says_it_is_already_there(small_document, small_faq_text):
+    result = import_faq_text(small_faq_text, name="t.txt", options=ImportOptions(), dry_run=True)
+    assert result.message == f"'{small_document.slug}' is already imported with this exact text; nothing changed."
