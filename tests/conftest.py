@@ -1,5 +1,6 @@
 """Shared fixtures: the seed text and small documents built through the real importer."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,41 @@ def seed_document(db):
     from claims.seed import load_seed_documents
 
     return load_seed_documents()[0].document
+
+
+# --- real headless Chromium (Debian's package; never a downloaded browser) ---
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+)
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """A headless Chromium browser driven by Playwright's sync API."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made
+    # by the test while it runs are ordinary blocking calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # Connections opened while Playwright's loop ran live in their own
+            # context; left open, PostgreSQL refuses to drop the test database.
+            connections.close_all()

@@ -5,37 +5,26 @@ and submits real forms (CSRF included). Drives Debian's chromium; skipped,
 saying why, where it is missing.
 """
 
-import shutil
-
 import pytest
+from conftest import needs_chromium
 from django.contrib.auth.models import User
 
 from claims import roles
 from claims.models import Claim
 from sources.models import Source
 
-CHROMIUM = shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 PASSWORD = "a long browser-test passphrase 9"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+    needs_chromium,
 ]
 
 
 @pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1400, "height": 1000})
-        finally:
-            browser.close()
+def page(chromium):
+    return chromium.new_page(viewport={"width": 1400, "height": 1000})
 
 
 def staff(username, group):

@@ -4,48 +4,17 @@ Drives Debian's chromium through Playwright's Python package (executable_path);
 no browser is ever downloaded. Skipped, saying why, where chromium is missing.
 """
 
-import shutil
-
 import pytest
+from conftest import needs_chromium
 from public_support import publish
 
 from claims.models import Claim, ClaimStatus
 from sources.models import Citation, Source
 
-CHROMIUM = shutil.which("chromium") or shutil.which("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), needs_chromium]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the live server's ORM use is not async.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def test_a_reader_follows_a_highlighted_claim_to_its_evidence(browser, live_server, tmp_path):
+def test_a_reader_follows_a_highlighted_claim_to_its_evidence(chromium, live_server, tmp_path):
     from claims.seed import load_seed_documents
 
     document = load_seed_documents()[0].document
@@ -54,7 +23,7 @@ def test_a_reader_follows_a_highlighted_claim_to_its_evidence(browser, live_serv
     Citation.objects.create(claim=claim, source=source, stance="refutes", pinpoint="(a)")
     publish(claim, ClaimStatus.CONTRADICTED, rationale="The statute allows disclosure for program purposes.")
 
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/faq/{document.slug}/")
     assert page.locator("h1").inner_text() == document.title
     assert page.locator("section.qa").count() == 20
@@ -74,7 +43,7 @@ def test_a_reader_follows_a_highlighted_claim_to_its_evidence(browser, live_serv
     assert "N.C. Gen. Stat. § 108A-80" in page.locator(".citations").inner_text()
     page.screenshot(path=tmp_path / "claim.png", full_page=True)
 
-    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone = chromium.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     phone.goto(f"{live_server.url}/faq/{document.slug}/#q6")
     # Nothing wider than the phone's screen: the text wraps, no sideways scrolling.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
