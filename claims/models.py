@@ -61,7 +61,7 @@ _COLOURS = {
     ClaimStatus.IN_REVIEW: "#2563eb",
     ClaimStatus.SUPPORTED: "#15803d",
     ClaimStatus.PARTLY_SUPPORTED: "#65a30d",
-    ClaimStatus.MISLEADING: "#c2410c",
+    ClaimStatus.MISLEADING: "#be185d",
     ClaimStatus.CONTRADICTED: "#b91c1c",
     ClaimStatus.OUTDATED: "#7c3aed",
     ClaimStatus.UNVERIFIABLE: "#475569",
