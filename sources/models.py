@@ -79,6 +79,22 @@ def _not_a_citation_reason(text: str) -> str:
     return f"no known citation form matches it. Forms such as {_CITATION_EXAMPLES} are recognised."
 
 
+def parse_typed_citation(text: str) -> citations.ParsedCitation:
+    """Parse a citation typed on its own ("G.S. 108A-80(a)"), or raise ``NotACitation`` saying why not.
+
+    Writes nothing: forms call it to refuse bad text before anything is saved,
+    and ``resolve_citation`` calls it before finding or creating the source.
+    """
+    parsed = citations.parse_citation(text or "")
+    if parsed is None:
+        raise NotACitation(text, _not_a_citation_reason(text or ""))
+    return parsed
+
+
+# What a failed link check leaves on a source (sources/linkcheck.py record_results).
+_BROKEN_LINK = Q(link_status__gte=400) | ~Q(link_error="")
+
+
 @dataclass(frozen=True)
 class SourceFromCitation:
     """What ``SourceQuerySet.resolve_citation`` found or made for a typed citation."""
@@ -118,9 +134,7 @@ class SourceQuerySet(models.QuerySet):
         """
         if "citation" in defaults:
             raise TypeError("resolve_citation() takes the citation from the parsed text, not from defaults")
-        parsed = citations.parse_citation(text or "")
-        if parsed is None:
-            raise NotACitation(text, _not_a_citation_reason(text or ""))
+        parsed = parse_typed_citation(text)
         fields = self._fields_from_citation(parsed)
         fields.update(defaults)
         if "reliability" not in defaults:
@@ -143,7 +157,11 @@ class SourceQuerySet(models.QuerySet):
 
     def broken_links(self):
         """Sources whose last link check failed: an HTTP error status, or no answer at all."""
-        return self.filter(Q(link_status__gte=400) | ~Q(link_error=""))
+        return self.filter(_BROKEN_LINK)
+
+    def working_links(self):
+        """Sources whose last link check got an answer below 400."""
+        return self.filter(link_checked_at__isnull=False).exclude(_BROKEN_LINK)
 
 
 class Source(models.Model):
