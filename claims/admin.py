@@ -9,11 +9,14 @@ Citation's admin lives here rather than in sources/admin.py: it writes through
 claims.workflow, and the sources app knows nothing of claims.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,9 +24,10 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import roles, workflow
-from claims.forms import ClaimForm, FlagActionForm, ReasonForm, SplitForm
+from claims.forms import CitationForm, ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
-from sources.models import Citation
+from sources.citations import find_citations
+from sources.models import Citation, Source, Stance
 
 # Refusals listed one by one after a bulk action; the rest are counted.
 MAX_LISTED_REFUSALS = 10
@@ -132,7 +136,8 @@ class FlagReasonFilter(admin.SimpleListFilter):
 
 class CitationInline(admin.TabularInline):
     model = Citation
-    fields = ["source", "stance", "pinpoint", "excerpt", "note", "added_by"]
+    form = CitationForm
+    fields = ["source", "typed_citation", "stance", "pinpoint", "excerpt", "note", "added_by"]
     readonly_fields = ["added_by"]
     autocomplete_fields = ["source"]
     extra = 0
@@ -448,6 +453,9 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
             path("<path:object_id>/split/", view(self.split_view), name="claims_claim_split"),
             path("<path:object_id>/merge/", view(self.merge_view), name="claims_claim_merge"),
             path("<path:object_id>/reopen/", view(self.reopen_view), name="claims_claim_reopen"),
+            path(
+                "<path:object_id>/attach-context/", view(self.attach_context_view), name="claims_claim_attach_context"
+            ),
         ] + super().get_urls()
 
     def _claim_for(self, request, object_id, *, perm_check):
@@ -523,6 +531,31 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
                 return redirect("admin:claims_claim_change", claim.pk)
         return self._page(request, "reopen.html", claim, f"Reopen the verdict on claim {claim.pk}", form=form)
 
+    def attach_context_view(self, request, object_id):
+        """One click from the citations found in the claim's text: cite that source with stance 'context'."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self._claim_for(request, object_id, perm_check=lambda c: self.has_view_permission(request, c))
+        workflow.require(request.user, "sources.add_citation", "add citations")
+        canonical = request.POST.get("citation", "")
+        found = next((c for c in citations_in_claim_text(claim) if c.canonical == canonical), None)
+        if found is None:
+            self.message_user(
+                request,
+                f"Not attached: {canonical!r} is not among the citations found in the text of claim {claim.pk}.",
+                messages.ERROR,
+            )
+            return redirect("admin:claims_claim_change", claim.pk)
+        try:
+            citation = workflow.add_typed_citation(claim, user=request.user, text=found.text, stance=Stance.CONTEXT)
+        except workflow.NotAllowed:
+            raise
+        except workflow.WorkflowError as refusal:
+            self.message_user(request, f"Not attached: {refusal}", messages.ERROR)
+        else:
+            self.message_user(request, f"Attached {citation} to claim {claim.pk}.", messages.SUCCESS)
+        return redirect("admin:claims_claim_change", claim.pk)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             following = Claim.objects.filter(question_id=obj.question_id, position=obj.position + 1).exists()
@@ -530,6 +563,7 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
                 can_split=self.has_change_permission(request, obj) and not obj.has_verdict,
                 can_merge=self.has_change_permission(request, obj) and following and not obj.has_verdict,
                 can_reopen=obj.has_verdict and workflow.can_publish(request.user),
+                found_citations=found_citations(obj, request.user),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -537,6 +571,55 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 def _sync_instance(target, source):
     for field in source._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
+
+
+# --- citations found in a claim's own text ----------------------------------
+
+
+def citations_in_claim_text(claim) -> list:
+    """The citations in the claim's quote and (when edited) its statement, one per source, in order."""
+    texts = [claim.quote] if claim.statement == claim.quote else [claim.quote, claim.statement]
+    seen, found = set(), []
+    for text in texts:
+        for parsed in find_citations(text):
+            if parsed.canonical not in seen:
+                seen.add(parsed.canonical)
+                found.append(parsed)
+    return found
+
+
+@dataclass(frozen=True)
+class FoundCitation:
+    """A citation found in a claim's text, for the change page's suggestions."""
+
+    parsed: object  # sources.citations.ParsedCitation
+    source: Source | None  # None: attaching it adds the source
+    cited_as: tuple[str, ...]  # stances the claim already cites this source with
+    can_attach: bool
+
+
+def found_citations(claim, user) -> list[FoundCitation]:
+    """`citations_in_claim_text` with their recorded sources and this claim's citations of them (two queries)."""
+    found = citations_in_claim_text(claim)
+    if not found:
+        return []
+    canonicals = [parsed.canonical for parsed in found]
+    sources = {source.citation: source for source in Source.objects.filter(citation__in=canonicals)}
+    cited: dict[str, list[str]] = {}
+    for canonical, stance in claim.citations.filter(source__citation__in=canonicals).values_list(
+        "source__citation", "stance"
+    ):
+        cited.setdefault(canonical, []).append(stance)
+    may_cite, may_add = user.has_perm("sources.add_citation"), user.has_perm("sources.add_source")
+    return [
+        FoundCitation(
+            parsed=parsed,
+            source=sources.get(parsed.canonical),
+            cited_as=tuple(sorted(set(cited.get(parsed.canonical, ())))),
+            can_attach=may_cite and (may_add or parsed.canonical in sources),
+        )
+        for parsed in found
+    ]
 
 
 # --- inline saving, through the workflow ------------------------------------
@@ -552,21 +635,31 @@ def _save_citation_forms(user, claim, formset):
         if form.instance.pk:
             workflow.remove_citation(Citation.objects.get(pk=form.instance.pk), user=user)
     for form in _changed_forms(formset):
-        data = form.cleaned_data
         if form.instance.pk is None:
-            workflow.add_citation(
-                claim,
-                user=user,
-                source=data["source"],
-                stance=data["stance"],
-                pinpoint=data.get("pinpoint", ""),
-                excerpt=data.get("excerpt", ""),
-                note=data.get("note", ""),
-            )
+            _add_citation(user, claim, form.cleaned_data)
         else:
-            changes = {name: data[name] for name in form.changed_data if name in workflow.CITATION_FIELDS}
-            workflow.update_citation(Citation.objects.get(pk=form.instance.pk), user=user, **changes)
+            _update_citation(user, Citation.objects.get(pk=form.instance.pk), form)
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+def _add_citation(user, claim, data) -> Citation:
+    """Save a new citation from a CitationForm: of the chosen source, or of the one a typed citation names."""
+    fields = {name: data.get(name, "") for name in ("stance", "pinpoint", "excerpt", "note")}
+    if data.get("typed_citation"):
+        return workflow.add_typed_citation(claim, user=user, text=data["typed_citation"], **fields)
+    return workflow.add_citation(claim, user=user, source=data["source"], **fields)
+
+
+def _update_citation(user, citation, form) -> Citation:
+    """Save a changed CitationForm; a typed citation replaces the source, with its pinpoint unless one was typed."""
+    data = form.cleaned_data
+    changes = {name: data[name] for name in form.changed_data if name in workflow.CITATION_FIELDS}
+    if data.get("typed_citation"):
+        resolved = workflow.source_for_citation(data["typed_citation"], user=user)
+        changes["source"] = resolved.source
+        if "pinpoint" not in form.changed_data:
+            changes["pinpoint"] = resolved.pinpoint
+    return workflow.update_citation(citation, user=user, **changes)
 
 
 def _save_flag_forms(user, claim, formset):
@@ -673,6 +766,7 @@ class ClaimRelationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
+    form = CitationForm
     list_display = ["claim", "source", "pinpoint", "stance", "added_by", "added_at"]
     list_filter = ["stance", "source__kind"]
     search_fields = ["claim__statement", "source__title", "source__citation", "excerpt"]
@@ -685,19 +779,11 @@ class CitationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            changes = {name: getattr(obj, name) for name in form.changed_data if name in workflow.CITATION_FIELDS}
-            workflow.update_citation(Citation.objects.get(pk=obj.pk), user=request.user, **changes)
-            return
-        citation = workflow.add_citation(
-            obj.claim,
-            user=request.user,
-            source=obj.source,
-            stance=obj.stance,
-            pinpoint=obj.pinpoint,
-            excerpt=obj.excerpt,
-            note=obj.note,
-        )
-        obj.pk, obj.added_at = citation.pk, citation.added_at
+            citation = _update_citation(request.user, Citation.objects.get(pk=obj.pk), form)
+        else:
+            citation = _add_citation(request.user, form.cleaned_data["claim"], form.cleaned_data)
+        # The admin's log entry and redirect name the citation as saved (its source may be new).
+        _sync_instance(obj, citation)
 
     def delete_view(self, request, object_id, extra_context=None):
         try:

@@ -3,6 +3,7 @@
 from django import forms
 
 from claims.models import Claim, ClaimStatus, FlagReason
+from sources.models import Citation, NotACitation, parse_typed_citation
 
 
 class ClaimForm(forms.ModelForm):
@@ -101,3 +102,52 @@ class ReasonForm(forms.Form):
     """A required reason, recorded in the claim's history (reopening a verdict)."""
 
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Recorded in the claim's history.")
+
+
+class CitationForm(forms.ModelForm):
+    """A citation of a claim: choose an existing source, or type its citation in any usual form.
+
+    A typed citation ("G.S. 108A-80(a)") is only checked here; the admin saves
+    it through `workflow.add_typed_citation`, which finds its source or creates
+    it (for users who may add sources) and takes the typed pinpoint unless the
+    pinpoint box says otherwise.
+    """
+
+    typed_citation = forms.CharField(
+        required=False,
+        max_length=200,
+        label="or type a citation",
+        help_text="'G.S. 108A-80(a)', '20 USC 1232g', 'FERPA': finds the source, or adds it with its official link.",
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["claim", "source", "typed_citation", "stance", "pinpoint", "excerpt", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:
+            self.fields["source"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = (cleaned.get("typed_citation") or "").strip()
+        source = cleaned.get("source")
+        if typed:
+            try:
+                parsed = parse_typed_citation(typed)
+            except NotACitation as error:
+                self.add_error("typed_citation", str(error))
+                return cleaned
+            # On a saved row the source box holds the source cited so far, which a typed citation replaces.
+            chose = self.instance.pk is None or "source" in self.changed_data
+            if chose and source is not None and source.citation != parsed.canonical:
+                self.add_error(
+                    "typed_citation",
+                    f"{typed!r} is {parsed.canonical}, but the source chosen is {source}; choose a source or type "
+                    f"a citation, not both",
+                )
+            cleaned["typed_citation"] = typed
+        elif source is None and "source" not in self.errors:
+            self.add_error("source", "choose a source, or type its citation in the next box")
+        return cleaned

@@ -34,6 +34,9 @@ Decisions where DESIGN.md is silent (each one also shows in a refusal message):
   later one move to it (a citation of the same source and pinpoint, or a
   relation that would repeat or point at itself, is dropped), and the later
   claim is deleted, so a later claim that ever had a verdict is not merged.
+- Citing by a typed citation ("G.S. 108A-80(a)") finds its source or creates
+  it; creating one takes sources.add_source, so whoever may not add sources
+  by hand cannot add them by typing a citation either.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from claims import roles
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason, RelationKind
 from faq.models import Question
 from faq.parsing import fingerprint
-from sources.models import Citation, Stance
+from sources.models import Citation, NotACitation, Source, SourceFromCitation, Stance, parse_typed_citation
 
 
 class WorkflowError(Exception):
@@ -478,6 +481,57 @@ def add_citation(
         _save_claim(locked, user=user, reason=f"citation added: {source} {pinpoint} ({stance})".replace("  ", " "))
     _sync(claim, locked)
     return citation
+
+
+def source_for_citation(text: str, *, user) -> SourceFromCitation:
+    """The source a typed citation names ("NCGS 108A-80"), created if it is new, with the typed pinpoint.
+
+    Finding an existing source needs nothing; creating one needs
+    sources.add_source (reviewers), so a user who may not add sources cannot
+    add them by typing a citation either. Text that is not a citation is
+    refused with `NotACitation`'s message.
+    """
+    try:
+        parsed = parse_typed_citation(text)
+    except NotACitation as error:
+        raise WorkflowError(str(error)) from error
+    if not Source.objects.filter(citation=parsed.canonical).exists():
+        require(user, "sources.add_source", f"add sources (no source is recorded yet for {parsed.canonical})")
+    return Source.objects.resolve_citation(text)
+
+
+def add_typed_citation(
+    claim: Claim,
+    *,
+    user,
+    text: str,
+    stance: str,
+    pinpoint: str = "",
+    excerpt: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Citation:
+    """Cite the source a typed citation names ("G.S. 108A-80(a)"), creating the source if new. Reviewers.
+
+    The pinpoint typed with the citation ("(a)") is used unless `pinpoint` is
+    given. Needs sources.add_citation, and sources.add_source when the source
+    is new (`source_for_citation`). One transaction: when `add_citation`
+    refuses (the claim already cites that source there), a source created
+    for it is not kept either.
+    """
+    require(user, "sources.add_citation", "add citations")
+    with transaction.atomic():
+        resolved = source_for_citation(text, user=user)
+        return add_citation(
+            claim,
+            user=user,
+            source=resolved.source,
+            stance=stance,
+            pinpoint=(pinpoint or "").strip() or resolved.pinpoint,
+            excerpt=excerpt,
+            note=note,
+            expected_version=expected_version,
+        )
 
 
 # What update_citation may change (the admin passes the changed ones).

@@ -78,6 +78,24 @@ def _add_citation(client, ctx):
     return client.post("/admin/sources/citation/add/", data)
 
 
+def _add_source_by_citation(client, ctx):
+    return client.post("/admin/sources/source/add/", {"typed_citation": "G.S. 108A-80(a)"})
+
+
+def _cite_by_citation(client, ctx):
+    data = {"claim": ctx["claim"].pk, "typed_citation": "G.S. 108A-80(a)", "stance": "context"}
+    return client.post("/admin/sources/citation/add/", data)
+
+
+def _attach_found_citation(client, ctx):
+    ctx["claim"] = Claim.objects.get(quote="FERPA covers education records.")
+    return client.post(f"/admin/claims/claim/{ctx['claim'].pk}/attach-context/", {"citation": "20 U.S.C. § 1232g"})
+
+
+def _cites(canonical):
+    return lambda ctx: ctx["claim"].citations.filter(source__citation=canonical).exists()
+
+
 def _status_is(status):
     return lambda ctx: Claim.objects.get(pk=ctx["claim"].pk).status == status
 
@@ -95,6 +113,12 @@ ACTIONS = {
     "mark not checkable": (_action("mark_not_checkable"), _status_is("not_checkable")),
     "start review": (_action("start_review"), _status_is("in_review")),
     "add citation": (_add_citation, lambda ctx: ctx["claim"].citations.filter(source=ctx["source"]).exists()),
+    "add source by typing its citation": (
+        _add_source_by_citation,
+        lambda ctx: Source.objects.filter(citation="N.C. Gen. Stat. § 108A-80").exists(),
+    ),
+    "cite by typing a citation": (_cite_by_citation, _cites("N.C. Gen. Stat. § 108A-80")),
+    "attach a citation found in the text": (_attach_found_citation, _cites("20 U.S.C. § 1232g")),
     **{f"set verdict {status}": _verdict(status) for status in MINIMAL_STANCES},
     "reopen": (_reopen, _status_is("in_review")),
     "delete claim that had a verdict": _delete_claim(verdict=True),
@@ -113,6 +137,9 @@ MAY = {
     "mark not checkable": EVERYONE,
     "start review": EVERYONE,
     "add citation": REVIEWERS,
+    "add source by typing its citation": REVIEWERS,
+    "cite by typing a citation": REVIEWERS,
+    "attach a citation found in the text": REVIEWERS,
     **{f"set verdict {status}": REVIEWERS for status in MINIMAL_STANCES},
     "reopen": REVIEWERS,
     "delete claim that had a verdict": NOBODY,
@@ -158,5 +185,5 @@ def test_permission_matrix(client, small_document, action, role, outcome):
 
 
 def test_the_matrix_covers_every_role_and_action():
-    assert len(CELLS) == len(ROLES) * len(ACTIONS) == 4 * 17
+    assert len(CELLS) == len(ROLES) * len(ACTIONS) == 4 * 20
     assert {outcome for _, _, outcome in CELLS} == {"login", "403", "ignored", "done"}
