@@ -1,4 +1,5 @@
-"""Cut an answer into plain text and claim spans, for highlighting claims in place.
+"""Cut an answer into plain text and claim spans, for highlighting claims in place,
+and a claim's text into plain text and linked citations.
 
 Pure functions over the answer text and claim offsets (W3C Web Annotation's
 TextPositionSelector idea). Templates escape every piece; nothing here marks
@@ -86,6 +87,43 @@ def paragraphs(text: str, claims: Iterable = ()) -> list[list[Segment]]:
             if part:
                 result[-1].append(Segment(part))
     return [paragraph for paragraph in result if paragraph]
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A run of text; a citation found in it carries the `url` it links to and the `title` it cites."""
+
+    text: str
+    url: str = ""
+    title: str = ""
+    external: bool = False
+
+
+def link_citations(text: str, found: Iterable, url_for) -> list[Linked]:
+    """Split `text` into plain runs and the citations `found` in it, each linked to `url_for(citation)`.
+
+    `found` are sources.citations.find_citations results for `text` (in order,
+    not overlapping, `text[span[0]:span[1]] == citation.text`). `url_for`
+    returns (url, external); a citation it gives no URL for, or whose span no
+    longer matches, stays plain text. The runs cover every character once.
+    """
+    out: list[Linked] = []
+    pos = 0
+    for citation in found:
+        start, end = citation.span
+        if start < pos or text[start:end] != citation.text:
+            continue
+        url, external = url_for(citation)
+        if not url:
+            continue
+        if start > pos:
+            out.append(Linked(text[pos:start]))
+        where = f" {citation.pinpoint}" if citation.pinpoint else ""
+        out.append(Linked(text[start:end], url, f"{citation.canonical}{where}", external))
+        pos = end
+    if pos < len(text):
+        out.append(Linked(text[pos:]))
+    return out
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from django_tables2 import SingleTableMixin
 from claims import exports
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter
-from claims.highlight import STATUS_MEANINGS, paragraphs
+from claims.highlight import STATUS_MEANINGS, link_citations, paragraphs
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
 from claims.tables import ClaimTable
+from claims.templatetags.public import http_url
 from config.public import public_page
-from sources.models import Stance
+from sources.citations import find_citations
+from sources.models import Source, Stance
 
 # Inside <script>, "</script>" or "<!--" in a statement must not end the element:
 # the same escapes as Django's json_script, for a script of type application/ld+json.
@@ -132,6 +134,31 @@ def status_timeline(history_rows) -> list[TimelineEntry]:
     return entries
 
 
+def linked_claim_text(claim: Claim) -> tuple[list, list]:
+    """(statement, quote) cut into plain runs and the citations found in them, each linked.
+
+    A citation links to its source page when a source with that canonical
+    citation is recorded, else to its official URL. One query for all of them,
+    and none when the text cites nothing.
+    """
+    in_quote = find_citations(claim.quote)
+    in_statement = in_quote if claim.statement == claim.quote else find_citations(claim.statement)
+    canonicals = {citation.canonical for citation in [*in_quote, *in_statement]}
+    pages = {}
+    if canonicals:
+        pages = {
+            canonical: reverse("sources:detail", kwargs={"pk": pk})
+            for canonical, pk in Source.objects.filter(citation__in=canonicals).values_list("citation", "pk")
+        }
+
+    def url_for(citation):
+        if citation.canonical in pages:
+            return pages[citation.canonical], False
+        return http_url(citation.url), True
+
+    return link_citations(claim.statement, in_statement, url_for), link_citations(claim.quote, in_quote, url_for)
+
+
 @public_page
 def claim_detail(request, pk):
     claim = get_object_or_404(Claim.objects.select_related("question__document", "reviewed_by"), pk=pk)
@@ -147,6 +174,7 @@ def claim_detail(request, pk):
     open_flags = [FlagReason(reason).label for reason in claim.flags.open().values_list("reason", flat=True)]
     history = claim.history.order_by("history_date", "history_id").values_list("history_date", "status")
     published = is_published(claim)
+    statement_parts, quote_parts = linked_claim_text(claim)
     context = {
         "claim": claim,
         "question": claim.question,
@@ -154,6 +182,9 @@ def claim_detail(request, pk):
         "status": claim.status_choice,
         "meaning": STATUS_MEANINGS[claim.status_choice],
         "context_paragraphs": paragraphs(claim.question.answer, [claim]),
+        # The highlighted quote in context and the statement, with their citations linked.
+        "quote_parts": quote_parts,
+        "statement_parts": statement_parts,
         "rationale": public_rationale(claim),
         "published": published,
         "reviewer": (claim.reviewed_by.get_full_name() or claim.reviewed_by.get_username())

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from public_support import REVIEWED_AT, claims_of, publish, set_status
 
-from claims.models import ClaimRelation, ClaimStatus, Flag
+from claims.models import Claim, ClaimRelation, ClaimStatus, Flag
 from sources.models import Citation, Source
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,38 @@ def test_citations_are_grouped_by_stance_with_citation_pinpoint_excerpt_and_link
     assert "education records</p></blockquote>" in html
     assert f'href="/sources/{ferpa.pk}/"' in html
     assert 'href="https://www.law.cornell.edu/uscode/text/20/1232g"' in html
+
+
+def test_a_citation_in_the_claim_text_links_to_its_source_page(client, claims, ferpa):
+    html = page(client, claims[2])  # "FERPA covers education records."
+    link = f'<a class="cite" href="/sources/{ferpa.pk}/" title="20 U.S.C. § 1232g">FERPA</a>'
+    assert f'<h1 class="statement">{link} covers education records.</h1>' in html
+    assert re.search(f'<mark class="this"[^>]*>{re.escape(link)} covers education records.</mark>', html)
+
+
+def test_a_citation_without_a_recorded_source_links_to_its_official_text(client, claims):
+    html = page(client, claims[2])
+    assert (
+        '<a class="cite" href="https://www.law.cornell.edu/uscode/text/20/1232g" title="20 U.S.C. § 1232g" '
+        'rel="nofollow noopener">FERPA</a> covers education records.</h1>'
+    ) in html
+
+
+def test_the_seed_q16_claim_links_ferpa_to_its_source_page(client, seed_document):
+    claim = Claim.objects.get(question__document=seed_document, question__number=16, quote__contains="FERPA")
+    source = Source.objects.from_citation("FERPA")
+    html = page(client, claim)
+    link = f'<a class="cite" href="/sources/{source.pk}/" title="20 U.S.C. § 1232g">'
+    assert f"privacy regulations and the {link}Family Educational Rights and Privacy Act (FERPA)</a>." in html
+    assert html.count(link) == 2  # the statement and the claim highlighted in its answer
+
+
+def test_text_around_a_linked_citation_stays_escaped(client, claims):
+    Claim.objects.filter(pk=claims[0].pk).update(statement="<b>Per</b> G.S. 108A-80(a) <script>x()</script>")
+    html = page(client, claims[0])
+    assert "<b>Per</b>" not in html and "<script>x()" not in html
+    assert "&lt;b&gt;Per&lt;/b&gt; <a class=\"cite\"" in html
+    assert 'title="N.C. Gen. Stat. § 108A-80 (a)" rel="nofollow noopener">G.S. 108A-80(a)</a> &lt;script&gt;' in html
 
 
 def test_a_claim_without_citations_says_so(client, claims):
@@ -168,8 +200,6 @@ def test_json_ld_of_an_unverifiable_claim_has_no_rating_value(client, claims):
 
 
 def test_a_statement_cannot_break_out_of_the_json_ld_script(client, claims):
-    from claims.models import Claim
-
     Claim.objects.filter(pk=claims[0].pk).update(statement="Ends here </script><script>alert(1)</script> & <!--")
     html = page(client, publish(claims[0], ClaimStatus.MISLEADING))
     assert "</script><script>alert(1)" not in html
@@ -220,6 +250,20 @@ def test_claim_page_query_count_does_not_grow_with_its_evidence_relations_flags_
     with django_assert_num_queries(6):
         html = page(client, target)
     assert html.count('class="citation ') == 3 and html.count("Dubious") == 3
+
+
+@pytest.mark.parametrize(
+    "statement, links",
+    [("Under FERPA.", 1), ("Under FERPA, G.S. 108A-80(a), 8 U.S.C. § 1373 and 42 CFR 431.300(a).", 4)],
+)
+def test_claim_page_runs_one_query_for_all_the_citations_found_in_its_text(
+    client, claims, ferpa, django_assert_num_queries, statement, links
+):
+    # The 6 of a claim that cites nothing, plus one for the sources of every citation found in its text.
+    Claim.objects.filter(pk=claims[0].pk).update(statement=statement)
+    with django_assert_num_queries(7):
+        html = page(client, claims[0])
+    assert html.count('<a class="cite"') == links
 
 
 def test_claimreview_feed_query_count_does_not_grow_with_verdicts(client, claims, django_assert_num_queries):
