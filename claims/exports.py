@@ -53,12 +53,26 @@ def export_row(claim: Claim, absolute: Callable[[str], str]) -> dict:
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula. Imported
+# text is data, so in the CSV such a cell is prefixed with an apostrophe (OWASP's
+# advice for CSV injection); the JSON export keeps every text exactly as stored.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Iterable[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return out.getvalue()
 
 

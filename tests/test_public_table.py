@@ -164,3 +164,12 @@ def test_export_query_count_does_not_grow_with_rows(client, small_document, djan
     for url in ("/claims/export.csv", "/claims/export.json"):
         with django_assert_num_queries(2):
             client.get(url)
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(client, import_text):
+    text = "Formulas\n\n1. Is this a formula?\n\n=HYPERLINK(\"http://evil.example\",\"x\") is text. It is.\n"
+    import_text(text, slug="formulas")
+    rows = list(csv.DictReader(io.StringIO(client.get("/claims/export.csv?document=formulas").content.decode())))
+    assert rows[0]["quote"] == "'=HYPERLINK(\"http://evil.example\",\"x\") is text."
+    data = client.get("/claims/export.json?document=formulas").json()
+    assert data["claims"][0]["quote"] == "=HYPERLINK(\"http://evil.example\",\"x\") is text."
