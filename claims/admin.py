@@ -134,40 +134,42 @@ class FlagReasonFilter(admin.SimpleListFilter):
 # --- inlines -----------------------------------------------------------------
 
 
-class CitationInline(admin.TabularInline):
+class SmallTextareasInline(admin.TabularInline):
+    """A tabular inline whose `small_textareas` fields get two-row boxes, so a row fits the page."""
+
+    small_textareas: tuple[str, ...] = ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        small = {"rows": 2, "cols": 24}
+        widgets = {name: forms.Textarea(attrs=small) for name in self.small_textareas}
+        kwargs.setdefault("widgets", {}).update(widgets)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class CitationInline(SmallTextareasInline):
     model = Citation
     form = CitationForm
     fields = ["source", "typed_citation", "stance", "pinpoint", "excerpt", "note", "added_by"]
     readonly_fields = ["added_by"]
     autocomplete_fields = ["source"]
     extra = 0
+    small_textareas = ("excerpt", "note")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "added_by")
 
-    def get_formset(self, request, obj=None, **kwargs):
-        small = {"rows": 2, "cols": 24}
-        widgets = {"excerpt": forms.Textarea(attrs=small), "note": forms.Textarea(attrs=small)}
-        kwargs.setdefault("widgets", {}).update(widgets)
-        return super().get_formset(request, obj, **kwargs)
 
-
-class FlagInline(admin.TabularInline):
+class FlagInline(SmallTextareasInline):
     model = Flag
     fields = ["reason", "note", "raised_by", "raised_at", "resolution", "resolved_by", "resolved_at"]
     readonly_fields = ["raised_by", "raised_at", "resolved_by", "resolved_at"]
     extra = 0
     can_delete = False  # a flag is resolved, not deleted: its record stays
     verbose_name_plural = "flags (write a resolution to resolve one)"
+    small_textareas = ("note", "resolution")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("raised_by", "resolved_by")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        small = {"rows": 2, "cols": 24}
-        widgets = {"note": forms.Textarea(attrs=small), "resolution": forms.Textarea(attrs=small)}
-        kwargs.setdefault("widgets", {}).update(widgets)
-        return super().get_formset(request, obj, **kwargs)
 
 
 class RelationInline(admin.TabularInline):
