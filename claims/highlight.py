@@ -17,21 +17,6 @@ from claims.models import ClaimStatus
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
-# What each status means to a reader; shown in legends beside the label and colour.
-STATUS_MEANINGS = {
-    ClaimStatus.UNREVIEWED: "Imported; nobody has checked it yet.",
-    ClaimStatus.FLAGGED: "An editor found a problem, such as a missing citation.",
-    ClaimStatus.NOT_CHECKABLE: "Opinion, advice or filler rather than a factual claim.",
-    ClaimStatus.IN_REVIEW: "A reviewer is checking it.",
-    ClaimStatus.SUPPORTED: "The evidence supports it.",
-    ClaimStatus.PARTLY_SUPPORTED: "True in part.",
-    ClaimStatus.MISLEADING: "Literally true but misleading in context.",
-    ClaimStatus.CONTRADICTED: "The evidence contradicts it.",
-    ClaimStatus.OUTDATED: "Was true; no longer is.",
-    ClaimStatus.UNVERIFIABLE: "No reliable source settles it.",
-}
-
-
 @dataclass(frozen=True)
 class Segment:
     """A run of answer text; `claim` is set when the run is that claim's quote."""
@@ -142,7 +127,7 @@ class StatusCount:
 
     @property
     def meaning(self) -> str:
-        return STATUS_MEANINGS[self.status]
+        return self.status.meaning
 
 
 def status_counts(statuses: Iterable[str] | Counter, *, include_empty: bool = False) -> list[StatusCount]:

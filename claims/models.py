@@ -44,6 +44,11 @@ class ClaimStatus(models.TextChoices):
         """The status's colour, shared by the admin label and the public site (always beside its text label)."""
         return _COLOURS[self]
 
+    @property
+    def meaning(self) -> str:
+        """What the status means to a reader, for legends."""
+        return _MEANINGS[self]
+
 
 _RATINGS = {
     ClaimStatus.SUPPORTED: 5,
@@ -51,6 +56,20 @@ _RATINGS = {
     ClaimStatus.MISLEADING: 2,
     ClaimStatus.OUTDATED: 2,
     ClaimStatus.CONTRADICTED: 1,
+}
+
+# What each status means to a reader; shown in legends beside the label and colour.
+_MEANINGS = {
+    ClaimStatus.UNREVIEWED: "Imported; nobody has checked it yet.",
+    ClaimStatus.FLAGGED: "An editor found a problem, such as a missing citation.",
+    ClaimStatus.NOT_CHECKABLE: "Opinion, advice or filler rather than a factual claim.",
+    ClaimStatus.IN_REVIEW: "A reviewer is checking it.",
+    ClaimStatus.SUPPORTED: "The evidence supports it.",
+    ClaimStatus.PARTLY_SUPPORTED: "True in part.",
+    ClaimStatus.MISLEADING: "Literally true but misleading in context.",
+    ClaimStatus.CONTRADICTED: "The evidence contradicts it.",
+    ClaimStatus.OUTDATED: "Was true; no longer is.",
+    ClaimStatus.UNVERIFIABLE: "No reliable source settles it.",
 }
 
 # Chosen to stay distinguishable for common colour-vision deficiencies; never used without the label.

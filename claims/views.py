@@ -13,7 +13,7 @@ from django_tables2 import SingleTableMixin
 from claims import exports
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter
-from claims.highlight import STATUS_MEANINGS, link_citations, paragraphs
+from claims.highlight import link_citations, paragraphs
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
 from claims.tables import ClaimTable
 from claims.templatetags.public import http_url
@@ -180,7 +180,7 @@ def claim_detail(request, pk):
         "question": claim.question,
         "document": claim.question.document,
         "status": claim.status_choice,
-        "meaning": STATUS_MEANINGS[claim.status_choice],
+        "meaning": claim.status_choice.meaning,
         "context_paragraphs": paragraphs(claim.question.answer, [claim]),
         # The highlighted quote in context and the statement, with their citations linked.
         "quote_parts": quote_parts,
