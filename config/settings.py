@@ -6,6 +6,7 @@ DJANGO_DEBUG=false, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    # Login throttling: failed sign-ins lock the username and the address (see AXES_* below).
+    "axes",
+    "csp",
     "faq",
     "sources",
     "claims",
@@ -65,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +80,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user on history rows (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username or address is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,15 +152,62 @@ STORAGES = {
 # Public pages are cacheable by a CDN for this many seconds.
 PUBLIC_CACHE_SECONDS = envint("CLAIMLEDGER_PUBLIC_CACHE_SECONDS", "300")
 
-# The organisation that publishes verdicts: schema.org ClaimReview's author.
+# The organisation that publishes verdicts: schema.org ClaimReview's author, and
+# the byline of a verdict whose reviewer has set no public name.
+ORG_NAME = os.environ.get("CLAIMLEDGER_ORG_NAME", "ClaimLedger")
 CLAIMREVIEW_AUTHOR = {
     "@type": "Organization",
-    "name": os.environ.get("CLAIMLEDGER_ORG_NAME", "ClaimLedger"),
+    "name": ORG_NAME,
     "url": os.environ.get("CLAIMLEDGER_ORG_URL", "https://claimledger.example.org/"),
 }
 
 # The largest FAQ file the importer accepts.
 FAQ_MAX_BYTES = 2 * 1024 * 1024
+
+# Login throttling (django-axes). Each failure counts against the username and,
+# separately, against the client address; at the limit either one is refused
+# (even with the right password) until the cool-off passes or an admin deletes
+# the "access attempts" row in the admin. The address is REMOTE_ADDR: behind a
+# proxy, have the proxy pass the client address (see docs/operations.md).
+AXES_FAILURE_LIMIT = envint("CLAIMLEDGER_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("CLAIMLEDGER_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp 4's dict API): only our own scripts,
+# stylesheets and images; no inline script or style anywhere, no framing, forms
+# post only to this site. JSON-LD data blocks are not scripts and need nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    },
+}
+
+# Permissions-Policy (django-permissions-policy): the site uses no device or
+# payment feature, so every one is switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone",
+        "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "usb", "xr-spatial-tracking",
+    )
+}
+
+# dumpdata/loaddata keep timestamps to the microsecond (Django's own JSON
+# serializer cuts them to milliseconds): see config/serializers.py.
+SERIALIZATION_MODULES = {"json": "config.serializers"}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
