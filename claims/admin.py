@@ -36,12 +36,8 @@ MAX_LISTED_REFUSALS = 10
 def status_label(status: str):
     """The status as a coloured label that also carries its text (colour is never the only cue)."""
     choice = ClaimStatus(status)
-    return format_html(
-        '<span class="claim-status" style="background:{};color:#fff;padding:1px 6px;border-radius:3px;'
-        'white-space:nowrap">{}</span>',
-        choice.colour,
-        choice.label,
-    )
+    # The colour comes from the st-* class in claimledger-admin.css (no inline style under the CSP).
+    return format_html('<span class="claim-status st-{}">{}</span>', choice.value, choice.label)
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -297,8 +293,8 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         answer, context = obj.question.answer, 400
         before_start, after_end = max(0, obj.start - context), min(len(answer), obj.end + context)
         return format_html(
-            '<div class="claim-context" style="white-space:pre-wrap;max-width:60em">'
-            '<p><strong>Q{}. {}</strong></p>{}{}<mark style="background:#fde68a">{}</mark>{}{}</div>'
+            '<div class="claim-context">'
+            '<p><strong>Q{}. {}</strong></p>{}{}<mark>{}</mark>{}{}</div>'
             '<p class="help">Characters {}–{} of the answer.</p>',
             obj.question.number,
             obj.question.question,

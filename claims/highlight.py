@@ -116,6 +116,8 @@ class StatusCount:
     status: ClaimStatus
     count: int
     total: int
+    # Claims counted before this status, so a bar can place its part without inline style.
+    before: int = 0
 
     @property
     def label(self) -> str:
@@ -134,8 +136,10 @@ def status_counts(statuses: Iterable[str] | Counter, *, include_empty: bool = Fa
     """Counts per status in ClaimStatus order, from status values or a ready Counter."""
     counter = statuses if isinstance(statuses, Counter) else Counter(statuses)
     total = sum(counter.values())
-    return [
-        StatusCount(status, counter.get(status.value, 0), total)
-        for status in ClaimStatus
-        if include_empty or counter.get(status.value, 0)
-    ]
+    counts, before = [], 0
+    for status in ClaimStatus:
+        count = counter.get(status.value, 0)
+        if include_empty or count:
+            counts.append(StatusCount(status, count, total, before))
+        before += count
+    return counts

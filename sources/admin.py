@@ -160,8 +160,8 @@ class SourceAdmin(SimpleHistoryAdmin):
             return "not checked"
         if source.link_error or (source.link_status or 0) >= 400:
             problem = source.link_error or f"HTTP {source.link_status}"
-            return format_html('<span style="color:#b91c1c">✗ broken: {}</span>', problem)
-        return format_html('<span style="color:#15803d">✓ {}</span>', source.link_status)
+            return format_html('<span class="link-broken">✗ broken: {}</span>', problem)
+        return format_html('<span class="link-ok">✓ {}</span>', source.link_status)
 
     def add_view(self, request, form_url="", extra_context=None):
         if request.method == "POST" and self.has_add_permission(request):

@@ -93,3 +93,24 @@ def chromium(monkeypatch):
             # Connections opened while Playwright's loop ran live in their own
             # context; left open, PostgreSQL refuses to drop the test database.
             connections.close_all()
+
+
+def watch_csp(page) -> list[str]:
+    """Collect every Content-Security-Policy violation the page reports, in the console or as an event.
+
+    The listener on `securitypolicyviolation` is injected by the browser tools
+    (never blocked by the policy) and re-installed on every navigation.
+    """
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text or "Refused to" in message.text
+        else None,
+    )
+    page.expose_function("__cspViolation", lambda text: violations.append(text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`));"
+    )
+    return violations

@@ -6,7 +6,7 @@ saying why, where it is missing.
 """
 
 import pytest
-from conftest import needs_chromium
+from conftest import needs_chromium, watch_csp
 from django.contrib.auth.models import User
 
 from claims import roles
@@ -24,7 +24,9 @@ pytestmark = [
 
 @pytest.fixture
 def page(chromium):
-    return chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page.csp_violations = watch_csp(page)
+    return page
 
 
 def staff(username, group):
@@ -90,3 +92,8 @@ def test_an_editor_flags_and_a_reviewer_is_refused_then_publishes(page, live_ser
     published = Claim.objects.get(pk=claim.pk)
     assert (published.status, published.reviewed_by.username) == ("supported", "rita")
     assert published.citations.count() == 2 and not published.flags.open().exists()
+
+    for url in ["/admin/", "/admin/sources/source/", f"/admin/claims/claim/{claim.pk}/history/", "/admin/claims/staffprofile/"]:
+        page.goto(f"{base}{url}")
+    # Every admin page visited, select2 widget included, ran under the Content-Security-Policy.
+    assert page.csp_violations == []

@@ -5,7 +5,7 @@ no browser is ever downloaded. Skipped, saying why, where chromium is missing.
 """
 
 import pytest
-from conftest import needs_chromium
+from conftest import needs_chromium, watch_csp
 from public_support import publish
 
 from claims.models import Claim, ClaimStatus
@@ -24,6 +24,7 @@ def test_a_reader_follows_a_highlighted_claim_to_its_evidence(chromium, live_ser
     publish(claim, ClaimStatus.CONTRADICTED, rationale="The statute allows disclosure for program purposes.")
 
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    violations = watch_csp(page)
     page.goto(f"{live_server.url}/faq/{document.slug}/")
     assert page.locator("h1").inner_text() == document.title
     assert page.locator("section.qa").count() == 20
@@ -43,7 +44,14 @@ def test_a_reader_follows_a_highlighted_claim_to_its_evidence(chromium, live_ser
     assert "N.C. Gen. Stat. § 108A-80" in page.locator(".citations").inner_text()
     page.screenshot(path=tmp_path / "claim.png", full_page=True)
 
+    for url in ["/", "/claims/", f"/sources/", f"/sources/{source.pk}/", f"/claims/{claim.pk}/history/", "/no/such/page/"]:
+        page.goto(f"{live_server.url}{url}")
+    # The status bar and highlights are coloured by classes: the policy allows no inline style.
+    page.goto(f"{live_server.url}/")
+    assert page.locator("svg.bar rect").first.evaluate("e => getComputedStyle(e).fill") not in ("none", "rgb(0, 0, 0)")
+
     phone = chromium.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    violations += watch_csp(phone)
     phone.goto(f"{live_server.url}/faq/{document.slug}/#q6")
     # Nothing wider than the phone's screen: the text wraps, no sideways scrolling.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -58,3 +66,4 @@ def test_a_reader_follows_a_highlighted_claim_to_its_evidence(chromium, live_ser
 
     for name in ("document", "document-q6", "claim", "document-phone", "claim-phone"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+    assert violations == []

@@ -42,8 +42,8 @@ def json_ld(html: str):
 
 def test_claim_page_shows_the_claim_highlighted_in_its_answer(client, claims):
     html = page(client, claims[1])
-    assert '<mark class="this"' in html
-    assert re.search(r'<mark class="this"[^>]*>It is blue because of Rayleigh scattering, e.g. of sunlight.</mark>', html)
+    assert "<mark class=\"this st-" in html
+    assert re.search(r'<mark class="this[^"]*"[^>]*>It is blue because of Rayleigh scattering, e.g. of sunlight.</mark>', html)
     assert "The sky is blue." in html
     assert "Question 1: Is the sky blue?" in html
 
@@ -52,7 +52,7 @@ def test_claim_page_shows_status_rationale_reviewer_and_date_of_a_published_verd
     reviewer = User.objects.create(username="rev", first_name="Rita", last_name="Reviewer")
     publish(claims[2], ClaimStatus.SUPPORTED, rationale="Section 1232g covers education records.", reviewed_by=reviewer)
     html = page(client, claims[2])
-    assert 'Status: <span class="badge"' in html and ">Supported</span>" in html
+    assert 'Status: <span class="badge st-supported"' in html and ">Supported</span>" in html
     assert "Section 1232g covers education records." in html
     assert "by Rita Reviewer" in html and "14 March 2025" in html
 
@@ -84,7 +84,7 @@ def test_a_citation_in_the_claim_text_links_to_its_source_page(client, claims, f
     html = page(client, claims[2])  # "FERPA covers education records."
     link = f'<a class="cite" href="/sources/{ferpa.pk}/" title="20 U.S.C. § 1232g">FERPA</a>'
     assert f'<h1 class="statement">{link} covers education records.</h1>' in html
-    assert re.search(f'<mark class="this"[^>]*>{re.escape(link)} covers education records.</mark>', html)
+    assert re.search(f'<mark class="this[^"]*"[^>]*>{re.escape(link)} covers education records.</mark>', html)
 
 
 def test_a_citation_without_a_recorded_source_links_to_its_official_text(client, claims):
