@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from claims import exports
+from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter
 from claims.highlight import link_citations, paragraphs
@@ -18,6 +19,7 @@ from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, Relatio
 from claims.tables import ClaimTable
 from claims.templatetags.public import http_url
 from config.public import public_page
+from people.models import public_byline
 from sources.citations import find_citations
 from sources.models import Source, Stance
 
@@ -117,23 +119,6 @@ def related_claims(claim: Claim, relations) -> tuple[list[Related], list[Related
     return contradicting, related
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    when: object
-    status: ClaimStatus
-    first: bool
-
-
-def status_timeline(history_rows) -> list[TimelineEntry]:
-    """Status changes from (history_date, status) rows, oldest first; saves that kept the status are skipped."""
-    entries: list[TimelineEntry] = []
-    for when, status in history_rows:
-        if entries and entries[-1].status == status:
-            continue
-        entries.append(TimelineEntry(when, ClaimStatus(status), first=not entries))
-    return entries
-
-
 def linked_claim_text(claim: Claim) -> tuple[list, list]:
     """(statement, quote) cut into plain runs and the citations found in them, each linked.
 
@@ -161,7 +146,9 @@ def linked_claim_text(claim: Claim) -> tuple[list, list]:
 
 @public_page
 def claim_detail(request, pk):
-    claim = get_object_or_404(Claim.objects.select_related("question__document", "reviewed_by"), pk=pk)
+    claim = get_object_or_404(
+        Claim.objects.select_related("question__document", "reviewed_by__staff_profile"), pk=pk
+    )
     citations = list(claim.citations.select_related("source").order_by("source__title", "pinpoint"))
     by_stance = [
         (stance, [citation for citation in citations if citation.stance == stance]) for stance in Stance
@@ -172,7 +159,7 @@ def claim_detail(request, pk):
     contradicting, related = related_claims(claim, relations)
     # Only the reason: a flag's note is internal.
     open_flags = [FlagReason(reason).label for reason in claim.flags.open().values_list("reason", flat=True)]
-    history = claim.history.order_by("history_date", "history_id").values_list("history_date", "status")
+    timeline, older_history = timeline_of.latest(claim.pk)
     published = is_published(claim)
     statement_parts, quote_parts = linked_claim_text(claim)
     context = {
@@ -187,15 +174,15 @@ def claim_detail(request, pk):
         "statement_parts": statement_parts,
         "rationale": public_rationale(claim),
         "published": published,
-        "reviewer": (claim.reviewed_by.get_full_name() or claim.reviewed_by.get_username())
-        if published and claim.reviewed_by
-        else "",
+        # Never a login name or e-mail: the public name the reviewer set, else the organisation's.
+        "reviewer": public_byline(claim.reviewed_by) if published else "",
         "citation_groups": [(stance, items) for stance, items in by_stance if items],
         "citation_count": len(citations),
         "contradicting": contradicting,
         "related": related,
         "open_flags": open_flags,
-        "timeline": status_timeline(history),
+        "timeline": timeline,
+        "older_history": older_history,
     }
     if published:
         context["claimreview_json"] = json_for_script(
@@ -207,6 +194,14 @@ def claim_detail(request, pk):
             )
         )
     return render(request, "claims/claim_detail.html", context)
+
+
+@public_page
+def claim_history(request, pk):
+    """Every status change of a claim, newest first, paginated."""
+    claim = get_object_or_404(Claim.objects.select_related("question__document"), pk=pk)
+    page = timeline_of.history_page(claim.pk, request.GET.get("page"))
+    return render(request, "claims/claim_history.html", {"claim": claim, "page": page, "timeline": page.object_list})
 
 
 @public_page

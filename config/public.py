@@ -58,7 +58,7 @@ def release_digest() -> str:
     """A digest of the code, templates and stylesheet, so a new release never answers 304 with an old page."""
     digest = hashlib.sha256()
     base = settings.BASE_DIR
-    for folder in ("config", "faq", "claims", "sources", "templates", "static"):
+    for folder in ("config", "faq", "claims", "sources", "people", "templates", "static"):
         for path in sorted((base / folder).rglob("*")):
             if path.is_file() and path.suffix in {".py", ".html", ".css"}:
                 digest.update(str(path.relative_to(base)).encode())

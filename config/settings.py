@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "faq",
     "sources",
     "claims",
+    "people",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from public_support import REVIEWED_AT, claims_of, publish, set_status
 
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag
 from sources.models import Citation, Source
+from people.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +51,21 @@ def test_claim_page_shows_the_claim_highlighted_in_its_answer(client, claims):
 
 def test_claim_page_shows_status_rationale_reviewer_and_date_of_a_published_verdict(client, claims):
     reviewer = User.objects.create(username="rev", first_name="Rita", last_name="Reviewer")
+    StaffProfile.objects.create(user=reviewer, public_name="R. Reviewer, legal desk")
     publish(claims[2], ClaimStatus.SUPPORTED, rationale="Section 1232g covers education records.", reviewed_by=reviewer)
     html = page(client, claims[2])
     assert 'Status: <span class="badge st-supported"' in html and ">Supported</span>" in html
     assert "Section 1232g covers education records." in html
-    assert "by Rita Reviewer" in html and "14 March 2025" in html
+    assert "Verdict published by R. Reviewer, legal desk on" in html and "14 March 2025" in html
+
+
+def test_a_reviewer_with_no_public_name_publishes_under_the_organisation_name(client, claims, settings):
+    settings.ORG_NAME = "Example Fact Desk"
+    reviewer = User.objects.create(username="zq_reviewer_8812", first_name="Rita", last_name="Reviewer")
+    publish(claims[2], ClaimStatus.SUPPORTED, reviewed_by=reviewer)
+    html = page(client, claims[2])
+    assert "Verdict published by Example Fact Desk on" in html
+    assert "zq_reviewer_8812" not in html and "Rita" not in html
 
 
 def test_an_unpublished_claim_shows_no_reviewer_rationale_or_claimreview(client, claims):
@@ -147,11 +158,12 @@ def test_the_status_timeline_lists_each_status_change_with_its_date(client, clai
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, flags=re.S).group(1)
     entries = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", timeline, re.S)]
     assert entries == [
-        f"{now:%-d %b %Y} recorded as Unreviewed",
-        f"{days[0]:%-d %b %Y} changed to Flagged",
-        f"{days[2]:%-d %b %Y} changed to In review",
         f"{days[3]:%-d %b %Y} changed to Contradicted",
+        f"{days[2]:%-d %b %Y} changed to In review",
+        f"{days[0]:%-d %b %Y} changed to Flagged",
+        f"{now:%-d %b %Y} recorded as Unreviewed",
     ]
+    assert "The full status history" not in html
 
 
 def test_json_ld_claimreview_of_a_published_verdict_field_by_field(client, claims, settings):
@@ -274,3 +286,30 @@ def test_claimreview_feed_query_count_does_not_grow_with_verdicts(client, claims
         publish(claim, ClaimStatus.OUTDATED)
     with django_assert_num_queries(2):
         assert len(client.get("/claimreview.json").json()["dataFeedElement"]) == 4
+
+
+def test_a_long_history_shows_the_latest_changes_and_links_to_the_full_paginated_history(client, claims, django_assert_num_queries):
+    from claims.timeline import HISTORY_PAGE_SIZE, LATEST_ON_CLAIM_PAGE
+
+    claim, start = claims[0], datetime(2025, 1, 1, tzinfo=timezone.utc)
+    cycle = [ClaimStatus.IN_REVIEW, ClaimStatus.FLAGGED]
+    for n in range(120):  # 120 changes after "recorded as": 121 entries in all
+        set_status(claim, cycle[n % 2], when=start + timedelta(hours=n + 1))
+    html = page(client, claim)
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, flags=re.S).group(1)
+    assert timeline.count("<li>") == LATEST_ON_CLAIM_PAGE
+    assert f'<a href="/claims/{claim.pk}/history/">The full status history</a>' in html
+    # The newest change is first; the bounded page does not grow with the history.
+    assert re.search(r'<li><time datetime="2025-01-05T23:00:00\+00:00">', timeline)
+
+    pages = [client.get(f"/claims/{claim.pk}/history/?page={n}").content.decode() for n in (1, 2, 3)]
+    counts = [p.split('<ol class="timeline">')[1].split("</ol>")[0].count("<li>") for p in pages]
+    assert counts == [HISTORY_PAGE_SIZE, HISTORY_PAGE_SIZE, 121 - 2 * HISTORY_PAGE_SIZE]
+    assert "121 status changes, newest first." in pages[0] and "Page 1 of 3" in pages[0]
+    assert "recorded as" in pages[2] and "recorded as" not in pages[0]
+    with django_assert_num_queries(4):  # ETag, claim, count, page
+        client.get(f"/claims/{claim.pk}/history/?page=2")
+
+
+def test_the_history_page_of_an_unknown_claim_is_404(client, db):
+    assert client.get("/claims/987654/history/").status_code == 404
