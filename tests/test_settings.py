@@ -36,11 +36,34 @@ def test_production_needs_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false" in done.stderr
 
 
+def documented_production_variables() -> dict:
+    """The variables docs/deployment.md tells an operator to set, with its "..." placeholders filled in."""
+    text = (settings.BASE_DIR / "docs" / "deployment.md").read_text()
+    block = text.split("## Production settings", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    env = {}
+    for line in block.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=" in line:
+            name, value = line.split("=", 1)
+            env[name] = value.strip('"').replace("...", "Xq7-documented-placeholder-value-0123456789abcdefghijklmnopqrstuvwxyz")
+    return env
+
+
 def test_production_settings_pass_the_deployment_checks():
-    env = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 30 + "-Production-Secret-Key-0123456789", "DJANGO_ALLOWED_HOSTS": "claims.example.org"}
+    env = documented_production_variables()
+    assert {"DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"} <= set(env)
     full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=full_env, capture_output=True, text=True, cwd=settings.BASE_DIR,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_serving_with_debug_on_warns_the_operator():
+    done = settings_in_subprocess({"DJANGO_DEBUG": "true"}, "__import__('config.wsgi').wsgi.application and 'ok'")
+    assert "DJANGO_DEBUG is not 'false'" in done.stderr
+    quiet = settings_in_subprocess(
+        documented_production_variables() | {"DJANGO_LOG_LEVEL": "WARNING"}, "__import__('config.wsgi').wsgi.application and 'ok'"
+    )
+    assert quiet.stdout.strip() == "ok" and "DJANGO_DEBUG" not in quiet.stderr
