@@ -15,7 +15,7 @@ from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter
 from claims.highlight import link_citations, paragraphs
-from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
+from claims.models import Claim, ClaimRelation, FlagReason, RelationKind
 from claims.tables import ClaimTable
 from claims.templatetags.public import http_url
 from config.public import public_page
