@@ -381,7 +381,8 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Citation:
-            _save_citation_forms(request.user, form.instance, formset)
+            for typed, added in _save_citation_forms(request.user, form.instance, formset):
+                self.message_user(request, _attached_message(typed, added), messages.SUCCESS)
         elif formset.model is Flag:
             _save_flag_forms(request.user, form.instance, formset)
         elif formset.model is ClaimRelation and formset.fk.name == "from_claim":
@@ -632,24 +633,35 @@ def _changed_forms(formset):
     return [f for f in formset.forms if id(f) not in deleted and f.has_changed()]
 
 
-def _save_citation_forms(user, claim, formset):
+def _save_citation_forms(user, claim, formset) -> list[tuple[str, list[Citation]]]:
+    """Save the citation inline through the workflow; returns (typed text, citations) for each list typed."""
+    lists = []
     for form in formset.deleted_forms:
         if form.instance.pk:
             workflow.remove_citation(Citation.objects.get(pk=form.instance.pk), user=user)
     for form in _changed_forms(formset):
         if form.instance.pk is None:
-            _add_citation(user, claim, form.cleaned_data)
+            added = _add_citation(user, claim, form.cleaned_data)
+            if len(added) > 1:
+                lists.append((form.cleaned_data["typed_citation"], added))
         else:
             _update_citation(user, Citation.objects.get(pk=form.instance.pk), form)
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    return lists
 
 
-def _add_citation(user, claim, data) -> Citation:
-    """Save a new citation from a CitationForm: of the chosen source, or of the one a typed citation names."""
+def _add_citation(user, claim, data) -> list[Citation]:
+    """Save a new citation from a CitationForm: of the chosen source, or one of each source the typed text names."""
     fields = {name: data.get(name, "") for name in ("stance", "pinpoint", "excerpt", "note")}
     if data.get("typed_citation"):
-        return workflow.add_typed_citation(claim, user=user, text=data["typed_citation"], **fields)
-    return workflow.add_citation(claim, user=user, source=data["source"], **fields)
+        return workflow.add_typed_citations(claim, user=user, text=data["typed_citation"], **fields)
+    return [workflow.add_citation(claim, user=user, source=data["source"], **fields)]
+
+
+def _attached_message(typed: str, added: list[Citation]) -> str:
+    """The one confirmation for several citations typed together."""
+    listed = "; ".join(f"{c.source}{f' {c.pinpoint}' if c.pinpoint else ''}" for c in added)
+    return f"“{typed}” is {len(added)} citations; each is attached: {listed}."
 
 
 def _update_citation(user, citation, form) -> Citation:
@@ -783,7 +795,10 @@ class CitationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         if change:
             citation = _update_citation(request.user, Citation.objects.get(pk=obj.pk), form)
         else:
-            citation = _add_citation(request.user, form.cleaned_data["claim"], form.cleaned_data)
+            added = _add_citation(request.user, form.cleaned_data["claim"], form.cleaned_data)
+            if len(added) > 1:
+                self.message_user(request, _attached_message(form.cleaned_data["typed_citation"], added), messages.SUCCESS)
+            citation = added[0]
         # The admin's log entry and redirect name the citation as saved (its source may be new).
         _sync_instance(obj, citation)
 
