@@ -226,9 +226,12 @@ def list_item(cite, item: str, span: tuple[int, int], *, plural_only: bool) -> P
     ``plural_only`` (prose), only a list opened by "§§" or "sections" is
     continued, so "42 U.S.C. § 1396a and 20 more" does not cite § 20.
     """
-    if cite.template.name not in _LISTABLE or "section" not in cite.match.groupdict():
+    groups = cite.match.groupdict()
+    if cite.template.name not in _LISTABLE or not groups.get("section"):
         return None
-    head = cite.source_text[cite.span[0] : cite.match.start("section")]
+    # An N.C. section is chapter-section ("108A-26.1"): the item replaces both.
+    first = "chapter" if groups.get("chapter") else "section"
+    head = cite.source_text[cite.span[0] : cite.match.start(first)]
     if plural_only and not re.search(r"§§|(?i:sections|secs\.)", head):
         return None
     head = re.sub(r"§§", "§", head)
