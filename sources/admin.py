@@ -137,7 +137,8 @@ class SourceAddForm(SourceForm):
                 f"the citation box gives {found[0].canonical}, not {by_hand}; empty this field or make them agree",
             )
         cleaned["typed_citation"] = typed
-        cleaned["citation"] = found[0].canonical  # checked against the model's constraints as the legal text
+        if len(found) == 1:  # checked against the model's constraints as the legal text it is
+            cleaned["citation"] = found[0].canonical
         self.typed = found
         return cleaned
 
