@@ -236,6 +236,13 @@ class SourceQuerySet(models.QuerySet):
             "url": parsed.url,
         }
 
+    def discussed_by(self, document: "Source") -> "Source | None":
+        """The recorded legal text that ``document`` discusses ("8 U.S.C. § 1231(i)" → 8 U.S.C. § 1231), if any."""
+        parsed = citations.parse_citation(document.discusses) if document.discusses else None
+        if parsed is None:
+            return None
+        return self.filter(citation=parsed.canonical).first()
+
     def broken_links(self):
         """Sources whose last link check failed: an HTTP error status, or no answer at all."""
         return self.filter(_BROKEN_LINK)
