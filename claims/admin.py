@@ -26,8 +26,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import roles, workflow
 from claims.forms import CitationForm, ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
-from sources.citations import find_citations
-from sources.models import Citation, Source, Stance
+from sources.citations import find_citations, parse_citation
+from sources.models import Citation, Source, Stance, with_pinpoint
 
 # Refusals listed one by one after a bulk action; the rest are counted.
 MAX_LISTED_REFUSALS = 10
@@ -550,7 +550,9 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
             )
             return redirect("admin:claims_claim_change", claim.pk)
         try:
-            citation = workflow.add_typed_citation(claim, user=request.user, text=found.text, stance=Stance.CONTEXT)
+            # A section continuing a list ("1644" of "§§ 1373 and 1644") does not parse alone: its full form does.
+            text = found.text if parse_citation(found.text) is not None else with_pinpoint(found)
+            citation = workflow.add_typed_citation(claim, user=request.user, text=text, stance=Stance.CONTEXT)
         except workflow.NotAllowed:
             raise
         except workflow.WorkflowError as refusal:

@@ -139,8 +139,15 @@ def discussed_citation(text: str) -> str:
     """
     text = (text or "").strip()
     parsed = citations.parse_citation(text)
-    if parsed is None:
-        return text
+    return text if parsed is None else with_pinpoint(parsed)
+
+
+def with_pinpoint(parsed: citations.ParsedCitation) -> str:
+    """The canonical citation with its pinpoint, as it would be typed: "8 U.S.C. § 1231(i)", "521 U.S. 898, 933".
+
+    It parses back to the same citation, so it can stand for one found in a
+    list ("1644" of "8 U.S.C. §§ 1373 and 1644"), which does not parse alone.
+    """
     if not parsed.pinpoint:
         return parsed.canonical
     joiner = "" if parsed.pinpoint.startswith("(") else ", "

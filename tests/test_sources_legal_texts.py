@@ -155,3 +155,14 @@ def test_a_document_described_by_hand_keeps_the_citation_it_discusses_in_canonic
     response = client.post(f"/admin/sources/source/{page.pk}/change/", data)
     assert "identified by its URL, never by a legal citation" in str(response.context["adminform"].form.errors)
     assert fresh(page).citation == ""
+
+
+def test_attach_as_context_takes_a_section_that_continues_a_list_in_the_claims_text(client, claim, reviewer):
+    statement = "Federal law (8 U.S.C. §§ 1373 and 1644) bars restricting status information."
+    workflow.edit_statement(claim, user=reviewer, statement=statement, expected_version=None)
+    client.force_login(reviewer)
+    found = [f.parsed.canonical for f in client.get(change_url(claim)).context["found_citations"]]
+    assert found == ["8 U.S.C. § 1373", "8 U.S.C. § 1644"]
+    client.post(f"/admin/claims/claim/{claim.pk}/attach-context/", {"citation": "8 U.S.C. § 1644"})
+    cited = claim.citations.get()
+    assert (cited.source.citation, cited.source.kind, cited.stance) == ("8 U.S.C. § 1644", "statute", "context")
