@@ -41,21 +41,24 @@ def two_claims(import_text) -> tuple[Claim, Claim]:
 def test_a_mixed_source_is_split_and_citations_into_the_law_move_to_the_law(at_0001, import_text):
     Source, Citation = at_0001.get_model("sources", "Source"), at_0001.get_model("sources", "Citation")
     first, second = two_claims(import_text)
+    title = "State Criminal Alien Assistance Program (SCAAP): overview"  # names 8 U.S.C. § 1231(i)
     page = Source.objects.create(
-        kind="agency_document", title="SCAAP: overview", url=SCAAP_PAGE, citation="8 U.S.C. § 1231", reliability="official"
+        kind="agency_document", title=title, url=SCAAP_PAGE, citation="8 U.S.C. § 1231", reliability="official"
     )
-    about = Citation.objects.create(claim_id=first.pk, source=page, stance="refutes", note="a payment program")
-    typed = Citation.objects.create(claim_id=second.pk, source=page, stance="context", pinpoint="(a)(5)")
+    about = Citation.objects.create(claim_id=first.pk, source=page, stance="refutes", pinpoint="(i)")
+    plain = Citation.objects.create(claim_id=second.pk, source=page, stance="context", note="a payment program")
+    typed = Citation.objects.create(claim_id=first.pk, source=page, stance="context", pinpoint="(a)(5)")
     orphan = Source.objects.create(kind="statute", title="A statute nobody cited by number")
     kept = Source.objects.create(kind="statute", title="FERPA", citation="20 U.S.C. § 1232g")
 
     apps = migrate(AFTER)
     Source, Citation = apps.get_model("sources", "Source"), apps.get_model("sources", "Citation")
     page, law = Source.objects.get(pk=page.pk), Source.objects.get(citation="8 U.S.C. § 1231")
-    assert (page.kind, page.citation, page.discusses, page.url) == ("agency_document", "", "8 U.S.C. § 1231", SCAAP_PAGE)
+    assert (page.kind, page.citation, page.discusses, page.url) == ("agency_document", "", "8 U.S.C. § 1231(i)", SCAAP_PAGE)
     assert (law.kind, law.reliability, law.url) == ("statute", "primary_law", "https://www.law.cornell.edu/uscode/text/8/1231")
-    assert Citation.objects.get(pk=about.pk).source_id == page.pk  # about the program: stays with the page
-    assert Citation.objects.get(pk=typed.pk).source_id == law.pk  # points into the statute's text: moves
+    assert Citation.objects.get(pk=about.pk).source_id == page.pk  # the subsection the page is about: stays
+    assert Citation.objects.get(pk=plain.pk).source_id == page.pk  # no pinpoint: stays with the page
+    assert Citation.objects.get(pk=typed.pk).source_id == law.pk  # another part of the statute: moves
     assert Source.objects.get(pk=orphan.pk).kind == "other"
     assert Source.objects.get(pk=kept.pk).citation == "20 U.S.C. § 1232g"
 

@@ -8,9 +8,13 @@ This migration splits every such source in two, with history rows saying why:
   citation and records it in ``discusses`` instead;
 * the legal text is created with the citation, and the kind, title, URL and
   jurisdiction the parser gives it;
-* each citation of the document whose pinpoint is a subsection ("(a)(5)")
-  points into the law's text, so it moves to the legal text; the others
-  (no pinpoint, "p. 4", "sec. 10") stay with the document.
+* the part of the law the document is about is read from the document's own
+  title and notes (the SCAAP overview page names "SCAAP", that is 8 U.S.C.
+  § 1231(i)), so it discusses "8 U.S.C. § 1231(i)";
+* each citation of the document whose pinpoint is a subsection other than
+  that one ("(a)(5)") points into a part of the law the document is not
+  about: it was meant for the law, and moves to the legal text. The others
+  (the document's own subsection, no pinpoint, "p. 4", "sec. 10") stay.
 
 A legal-text kind recorded without a citation cannot be identified as law, so
 it becomes "other". Reversing merges a split back (citations included) and
@@ -55,6 +59,17 @@ def _legal_text_fields(citation, document):
     }
 
 
+def _subject_pinpoint(citation, document):
+    """The pinpoint of ``citation`` that the document's own title or notes name ("(i)" for SCAAP), or ""."""
+    from sources.citations import find_citations
+
+    for text in (document.title, document.notes):
+        for found in find_citations(text or ""):
+            if found.canonical == citation and found.pinpoint:
+                return found.pinpoint
+    return ""
+
+
 def split_mixed_sources(apps, schema_editor):
     db = schema_editor.connection.alias
     Source = apps.get_model("sources", "Source")
@@ -62,13 +77,15 @@ def split_mixed_sources(apps, schema_editor):
     mixed = Source.objects.using(db).filter(kind__in=DOCUMENT_KINDS).exclude(citation="").order_by("pk")
     for document in mixed:
         citation = document.citation
-        document.citation, document.discusses = "", citation
+        subject = _subject_pinpoint(citation, document)
+        joiner = "" if subject.startswith("(") or not subject else ", "
+        document.citation, document.discusses = "", f"{citation}{joiner}{subject}"
         document.save(update_fields=["citation", "discusses", "updated_at"])
         legal = Source.objects.using(db).create(**_legal_text_fields(citation, document))
         _history(apps, db, "Source", document, "~", f"split: its citation is now the legal text, source {legal.pk}")
         _history(apps, db, "Source", legal, "+", f"split from document {document.pk}: the legal text it was cited as")
         for cited in Citation.objects.using(db).filter(source=document).order_by("pk"):
-            if SUBSECTION.match(cited.pinpoint):
+            if SUBSECTION.match(cited.pinpoint) and cited.pinpoint != subject:
                 cited.source = legal
                 cited.save(update_fields=["source"])
                 reason = f"moved from document {document.pk} to legal text {legal.pk}: pinpoint in the law"
@@ -92,7 +109,7 @@ def merge_split_sources(apps, schema_editor):
         legal = Source.objects.using(db).filter(pk=row.id).first()
         document_id = int(SPLIT_FROM.match(row.history_change_reason).group(1))
         document = Source.objects.using(db).filter(pk=document_id).first()
-        if legal is None or document is None or document.discusses != legal.citation:
+        if legal is None or document is None or not document.discusses.startswith(legal.citation):
             continue
         for cited in Citation.objects.using(db).filter(source=legal).order_by("pk"):
             taken = Citation.objects.using(db).filter(claim_id=cited.claim_id, source=document, pinpoint=cited.pinpoint)
