@@ -799,7 +799,8 @@ class CitationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         else:
             added = _add_citation(request.user, form.cleaned_data["claim"], form.cleaned_data)
             if len(added) > 1:
-                self.message_user(request, _attached_message(form.cleaned_data["typed_citation"], added), messages.SUCCESS)
+                done = _attached_message(form.cleaned_data["typed_citation"], added)
+                self.message_user(request, done, messages.SUCCESS)
             citation = added[0]
         # The admin's log entry and redirect name the citation as saved (its source may be new).
         _sync_instance(obj, citation)

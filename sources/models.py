@@ -132,7 +132,7 @@ def parse_typed_citations(text: str) -> list[citations.ParsedCitation]:
 
 
 def discussed_citation(text: str) -> str:
-    """The canonical form, pinpoint included, of the citation a document discusses ("8 USC 1231(i)" → "8 U.S.C. § 1231(i)").
+    """The canonical form, with pinpoint, of a citation a document discusses ("8 USC 1231(i)" → "8 U.S.C. § 1231(i)").
 
     Text the parser does not know is kept as typed (stripped): what a
     document is about is a note on the document, not an identity.

@@ -54,8 +54,10 @@ def test_a_mixed_source_is_split_and_citations_into_the_law_move_to_the_law(at_0
     apps = migrate(AFTER)
     Source, Citation = apps.get_model("sources", "Source"), apps.get_model("sources", "Citation")
     page, law = Source.objects.get(pk=page.pk), Source.objects.get(citation="8 U.S.C. § 1231")
-    assert (page.kind, page.citation, page.discusses, page.url) == ("agency_document", "", "8 U.S.C. § 1231(i)", SCAAP_PAGE)
-    assert (law.kind, law.reliability, law.url) == ("statute", "primary_law", "https://www.law.cornell.edu/uscode/text/8/1231")
+    assert (page.kind, page.citation, page.discusses) == ("agency_document", "", "8 U.S.C. § 1231(i)")
+    assert page.url == SCAAP_PAGE
+    assert (law.kind, law.reliability) == ("statute", "primary_law")
+    assert law.url == "https://www.law.cornell.edu/uscode/text/8/1231"
     assert Citation.objects.get(pk=about.pk).source_id == page.pk  # the subsection the page is about: stays
     assert Citation.objects.get(pk=plain.pk).source_id == page.pk  # no pinpoint: stays with the page
     assert Citation.objects.get(pk=typed.pk).source_id == law.pk  # another part of the statute: moves
@@ -63,7 +65,8 @@ def test_a_mixed_source_is_split_and_citations_into_the_law_move_to_the_law(at_0
     assert Source.objects.get(pk=kept.pk).citation == "20 U.S.C. § 1232g"
 
     history = apps.get_model("sources", "HistoricalSource").objects
-    assert history.get(id=page.pk).history_change_reason == f"split: its citation is now the legal text, source {law.pk}"
+    reason = history.get(id=page.pk).history_change_reason
+    assert reason == f"split: its citation is now the legal text, source {law.pk}"
     assert history.get(id=law.pk, history_type="+").history_change_reason.startswith(f"split from document {page.pk}:")
     moved = apps.get_model("sources", "HistoricalCitation").objects.get(id=typed.pk)
     assert moved.source_id == law.pk and moved.history_change_reason.startswith(f"moved from document {page.pk}")
@@ -72,7 +75,9 @@ def test_a_mixed_source_is_split_and_citations_into_the_law_move_to_the_law(at_0
 def test_reversing_merges_the_split_back(at_0001, import_text):
     Source, Citation = at_0001.get_model("sources", "Source"), at_0001.get_model("sources", "Citation")
     _, second = two_claims(import_text)
-    page = Source.objects.create(kind="report", title="A report", url="https://example.org/r", citation="7 C.F.R. § 272.1")
+    page = Source.objects.create(
+        kind="report", title="A report", url="https://example.org/r", citation="7 C.F.R. § 272.1"
+    )
     typed = Citation.objects.create(claim_id=second.pk, source=page, stance="context", pinpoint="(c)")
     statute = Source.objects.create(kind="statute", title="No citation")
 

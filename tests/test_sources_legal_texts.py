@@ -28,7 +28,7 @@ def refused(make):
 
 
 def test_the_database_refuses_a_document_that_holds_a_legal_citation():
-    refused(lambda: Source.objects.create(kind="agency_document", title="Page", url=SCAAP_PAGE, citation="8 U.S.C. § 1231"))
+    refused(lambda: Source.objects.create(kind="agency_document", title="Page", citation="8 U.S.C. § 1231"))
     refused(lambda: Source.objects.create(kind="news", title="Story", citation="8 U.S.C. § 1373"))
 
 
@@ -91,7 +91,9 @@ def test_a_list_is_all_or_nothing(claim, reviewer):
 
 def test_a_pinpoint_box_with_a_list_is_refused_as_ambiguous(claim, reviewer):
     with pytest.raises(workflow.WorkflowError, match="pinpoint '\\(a\\)' would be ambiguous"):
-        workflow.add_typed_citations(claim, user=reviewer, text="8 U.S.C. §§ 1373, 1644", stance="refutes", pinpoint="(a)")
+        workflow.add_typed_citations(
+            claim, user=reviewer, text="8 U.S.C. §§ 1373, 1644", stance="refutes", pinpoint="(a)"
+        )
     assert not claim.citations.exists()
 
 
@@ -130,7 +132,8 @@ def test_the_source_add_page_adds_one_legal_text_per_citation_of_a_list(client, 
     client.force_login(reviewer)
     response = client.post("/admin/sources/source/add/", {"typed_citation": "E.O. 13768 and E.O. 14159"}, follow=True)
     assert response.status_code == 200
-    assert sorted(Source.objects.values_list("citation", flat=True)) == ["Exec. Order No. 13768", "Exec. Order No. 14159"]
+    recorded = sorted(Source.objects.values_list("citation", flat=True))
+    assert recorded == ["Exec. Order No. 13768", "Exec. Order No. 14159"]
     shown = [str(m) for m in response.context["messages"]]
     assert "“E.O. 13768 and E.O. 14159” is 2 citations: added Exec. Order No. 14159; already recorded: " \
         "Exec. Order No. 13768." in shown

@@ -31,7 +31,9 @@ SHORT_FORM = (
 )
 
 # Reporters of federal courts; other reporters are a state's (or a region's).
-_FEDERAL_REPORTERS = re.compile(r"^(U\.S\.|S\. Ct\.|L\. Ed\.( 2d)?|F\.( ?\dd| \dth)?|F\. Supp\.( \dd)?|F\. App'x|B\.R\.)$")
+_FEDERAL_REPORTERS = re.compile(
+    r"^(U\.S\.|S\. Ct\.|L\. Ed\.( 2d)?|F\.( ?\dd| \dth)?|F\. Supp\.( \dd)?|F\. App'x|B\.R\.)$"
+)
 _NC_REPORTERS = re.compile(r"^N\.C\.( App\.)?$")
 _CASE_NAME = re.compile(r"\bv\.? ")
 

@@ -14,7 +14,10 @@ import re
 from sources.citations import cases, statutes
 from sources.citations.statutes import BILL_NEEDS_SESSION_YEAR
 
-_NC = r"(N\.?\s?C\.?\s?G\.?\s?S\.?|G\.?\s?S\.?|N\.?\s?C\.?\s?Gen(eral|\.)?\s?Stat(utes?|s?\.?)|North Carolina General Statutes)"
+_NC = (
+    r"(N\.?\s?C\.?\s?G\.?\s?S\.?|G\.?\s?S\.?|N\.?\s?C\.?\s?Gen(eral|\.)?\s?Stat(utes?|s?\.?)"
+    r"|North Carolina General Statutes)"
+)
 _USC = r"(U\.?\s?S\.?\s?C(ode|\.)?|USC|United States Code)"
 _CFR = r"(C\.?\s?F\.?\s?R\.?|Code of Federal Regulations)"
 
