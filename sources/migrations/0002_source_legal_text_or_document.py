@@ -70,6 +70,14 @@ def _subject_pinpoint(citation, document):
     return ""
 
 
+def _check_deferred_constraints_now(schema_editor):
+    # PostgreSQL refuses to ALTER a table with foreign-key checks still pending in the transaction
+    # ("pending trigger events"), and the constraint operations of this migration follow its data step.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def split_mixed_sources(apps, schema_editor):
     db = schema_editor.connection.alias
     Source = apps.get_model("sources", "Source")
@@ -95,6 +103,7 @@ def split_mixed_sources(apps, schema_editor):
         source.kind = "other"
         source.save(update_fields=["kind", "updated_at"])
         _history(apps, db, "Source", source, "~", f"kind {old} to other: a legal text needs a citation")
+    _check_deferred_constraints_now(schema_editor)
 
 
 def merge_split_sources(apps, schema_editor):
@@ -133,6 +142,7 @@ def merge_split_sources(apps, schema_editor):
         if match and source is not None:
             source.kind = match.group(1)
             source.save(update_fields=["kind", "updated_at"])
+    _check_deferred_constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):
