@@ -26,8 +26,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import roles, workflow
 from claims.forms import CitationForm, ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
-from sources.citations import find_citations
-from sources.models import Citation, Source, Stance
+from sources.citations import find_citations, parse_citation
+from sources.models import Citation, Source, Stance, with_pinpoint
 
 # Refusals listed one by one after a bulk action; the rest are counted.
 MAX_LISTED_REFUSALS = 10
@@ -377,7 +377,8 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Citation:
-            _save_citation_forms(request.user, form.instance, formset)
+            for typed, added in _save_citation_forms(request.user, form.instance, formset):
+                self.message_user(request, _attached_message(typed, added), messages.SUCCESS)
         elif formset.model is Flag:
             _save_flag_forms(request.user, form.instance, formset)
         elif formset.model is ClaimRelation and formset.fk.name == "from_claim":
@@ -545,7 +546,9 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
             )
             return redirect("admin:claims_claim_change", claim.pk)
         try:
-            citation = workflow.add_typed_citation(claim, user=request.user, text=found.text, stance=Stance.CONTEXT)
+            # A section continuing a list ("1644" of "§§ 1373 and 1644") does not parse alone: its full form does.
+            text = found.text if parse_citation(found.text) is not None else with_pinpoint(found)
+            citation = workflow.add_typed_citation(claim, user=request.user, text=text, stance=Stance.CONTEXT)
         except workflow.NotAllowed:
             raise
         except workflow.WorkflowError as refusal:
@@ -628,24 +631,35 @@ def _changed_forms(formset):
     return [f for f in formset.forms if id(f) not in deleted and f.has_changed()]
 
 
-def _save_citation_forms(user, claim, formset):
+def _save_citation_forms(user, claim, formset) -> list[tuple[str, list[Citation]]]:
+    """Save the citation inline through the workflow; returns (typed text, citations) for each list typed."""
+    lists = []
     for form in formset.deleted_forms:
         if form.instance.pk:
             workflow.remove_citation(Citation.objects.get(pk=form.instance.pk), user=user)
     for form in _changed_forms(formset):
         if form.instance.pk is None:
-            _add_citation(user, claim, form.cleaned_data)
+            added = _add_citation(user, claim, form.cleaned_data)
+            if len(added) > 1:
+                lists.append((form.cleaned_data["typed_citation"], added))
         else:
             _update_citation(user, Citation.objects.get(pk=form.instance.pk), form)
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    return lists
 
 
-def _add_citation(user, claim, data) -> Citation:
-    """Save a new citation from a CitationForm: of the chosen source, or of the one a typed citation names."""
+def _add_citation(user, claim, data) -> list[Citation]:
+    """Save a new citation from a CitationForm: of the chosen source, or one of each source the typed text names."""
     fields = {name: data.get(name, "") for name in ("stance", "pinpoint", "excerpt", "note")}
     if data.get("typed_citation"):
-        return workflow.add_typed_citation(claim, user=user, text=data["typed_citation"], **fields)
-    return workflow.add_citation(claim, user=user, source=data["source"], **fields)
+        return workflow.add_typed_citations(claim, user=user, text=data["typed_citation"], **fields)
+    return [workflow.add_citation(claim, user=user, source=data["source"], **fields)]
+
+
+def _attached_message(typed: str, added: list[Citation]) -> str:
+    """The one confirmation for several citations typed together."""
+    listed = "; ".join(f"{c.source}{f' {c.pinpoint}' if c.pinpoint else ''}" for c in added)
+    return f"“{typed}” is {len(added)} citations; each is attached: {listed}."
 
 
 def _update_citation(user, citation, form) -> Citation:
@@ -779,7 +793,11 @@ class CitationAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         if change:
             citation = _update_citation(request.user, Citation.objects.get(pk=obj.pk), form)
         else:
-            citation = _add_citation(request.user, form.cleaned_data["claim"], form.cleaned_data)
+            added = _add_citation(request.user, form.cleaned_data["claim"], form.cleaned_data)
+            if len(added) > 1:
+                done = _attached_message(form.cleaned_data["typed_citation"], added)
+                self.message_user(request, done, messages.SUCCESS)
+            citation = added[0]
         # The admin's log entry and redirect name the citation as saved (its source may be new).
         _sync_instance(obj, citation)
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from claims.models import Claim, ClaimStatus, FlagReason
-from sources.models import Citation, NotACitation, parse_typed_citation
+from sources.models import Citation, NotACitation, parse_typed_citations
 
 
 class ClaimForm(forms.ModelForm):
@@ -117,7 +117,9 @@ class CitationForm(forms.ModelForm):
         required=False,
         max_length=200,
         label="or type a citation",
-        help_text="'G.S. 108A-80(a)', '20 USC 1232g', 'FERPA': finds the source, or adds it with its official link.",
+        help_text="'G.S. 108A-80(a)', '20 USC 1232g', 'E.O. 13768', 'U.S. Const. amend. X', 'FERPA', a case such "
+        "as 'Printz v. United States, 521 U.S. 898 (1997)': finds the legal text, or adds it with its official link. "
+        "Several at once ('8 U.S.C. §§ 1373 and 1644', or separated by ';') add one citation each.",
     )
 
     class Meta:
@@ -135,17 +137,32 @@ class CitationForm(forms.ModelForm):
         source = cleaned.get("source")
         if typed:
             try:
-                parsed = parse_typed_citation(typed)
+                found = parse_typed_citations(typed)
             except NotACitation as error:
                 self.add_error("typed_citation", str(error))
                 return cleaned
+            parsed = found[0]
+            if len(found) > 1:
+                listed = ", ".join(p.canonical for p in found)
+                if self.instance.pk is not None:
+                    self.add_error(
+                        "typed_citation",
+                        f"{typed!r} is {len(found)} citations ({listed}); a saved row is one citation: type one "
+                        f"here, and the others in a new row",
+                    )
+                elif (cleaned.get("pinpoint") or "").strip():
+                    self.add_error(
+                        "pinpoint",
+                        f"{typed!r} is {len(found)} citations ({listed}); type each pinpoint with its citation "
+                        f"and leave this box empty",
+                    )
             # On a saved row the source box holds the source cited so far, which a typed citation replaces.
             chose = self.instance.pk is None or "source" in self.changed_data
-            if chose and source is not None and source.citation != parsed.canonical:
+            if chose and source is not None and (len(found) > 1 or source.citation != parsed.canonical):
                 self.add_error(
                     "typed_citation",
-                    f"{typed!r} is {parsed.canonical}, but the source chosen is {source}; choose a source or type "
-                    f"a citation, not both",
+                    f"{typed!r} is {', '.join(p.canonical for p in found)}, but the source chosen is {source}; "
+                    f"choose a source or type a citation, not both",
                 )
             cleaned["typed_citation"] = typed
         elif source is None and "source" not in self.errors:

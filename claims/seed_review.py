@@ -37,12 +37,14 @@ from claims import roles, workflow
 from claims.models import Claim, ClaimRelation, ClaimStatus, RelationKind
 from claims.seed import load_seed_documents
 from faq.models import Document
-from sources.models import Citation, Source, Stance
+from sources.models import Citation, Source, SourceKind, Stance, discussed_citation
 
 SEED_REVIEW_PATH = settings.BASE_DIR / "fixtures" / "seed_review.json"
 
 # Source fields the fixture may set; anything else in a source entry describes the entry itself.
-SOURCE_FIELDS = ("title", "kind", "jurisdiction", "url", "reliability", "publisher", "published_on", "notes")
+SOURCE_FIELDS = (
+    "title", "kind", "discusses", "jurisdiction", "url", "reliability", "publisher", "published_on", "notes",
+)
 
 DECISIONS = ("not_checkable", "flagged", "in_review", "verdicts")
 
@@ -182,6 +184,11 @@ def _check_data(data: dict) -> None:
             raise SeedReviewError(f"source '{key}': missing {', '.join(missing)}")
         if not spec.get("citation") and spec.get("lookup") not in ("url", "title"):
             raise SeedReviewError(f"source '{key}': without a citation it needs lookup 'url' or 'title'")
+        if spec.get("citation") and spec["kind"] in SourceKind.documents():
+            raise SeedReviewError(
+                f"source '{key}': a {spec['kind']} is a document, identified by its URL; give the legal citation "
+                f"it is about as 'discusses', not 'citation'"
+            )
     seen: dict[tuple[int, str], str] = {}
     for section in DECISIONS:
         for index, entry in enumerate(data[section], start=1):
@@ -304,6 +311,8 @@ class _Loader:
             fields = {name: spec[name] for name in SOURCE_FIELDS if spec.get(name)}
             if "published_on" in fields:
                 fields["published_on"] = date.fromisoformat(fields["published_on"])
+            if "discusses" in fields:
+                fields["discusses"] = discussed_citation(fields["discusses"])
             if spec.get("citation") and spec.get("parsed", True):
                 found = Source.objects.resolve_citation(spec["citation"], **fields)
                 source, created = found.source, found.created

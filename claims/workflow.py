@@ -36,7 +36,9 @@ Decisions where DESIGN.md is silent (each one also shows in a refusal message):
   claim is deleted, so a later claim that ever had a verdict is not merged.
 - Citing by a typed citation ("G.S. 108A-80(a)") finds its source or creates
   it; creating one takes sources.add_source, so whoever may not add sources
-  by hand cannot add them by typing a citation either.
+  by hand cannot add them by typing a citation either. Several citations
+  typed together ("8 U.S.C. §§ 1373 and 1644") cite one source each, all or
+  none (`add_typed_citations`).
 """
 
 from __future__ import annotations
@@ -52,7 +54,15 @@ from claims import roles
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason, RelationKind
 from faq.models import Question
 from faq.parsing import fingerprint
-from sources.models import Citation, NotACitation, Source, SourceFromCitation, Stance, parse_typed_citation
+from sources.models import (
+    Citation,
+    NotACitation,
+    Source,
+    SourceFromCitation,
+    Stance,
+    parse_typed_citation,
+    parse_typed_citations,
+)
 
 
 class WorkflowError(Exception):
@@ -532,6 +542,57 @@ def add_typed_citation(
             note=note,
             expected_version=expected_version,
         )
+
+
+def add_typed_citations(
+    claim: Claim,
+    *,
+    user,
+    text: str,
+    stance: str,
+    pinpoint: str = "",
+    excerpt: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> list[Citation]:
+    """Cite every citation typed together ("8 U.S.C. §§ 1373 and 1644"), one citation each. Reviewers.
+
+    One citation typed alone is `add_typed_citation`. For a list, each
+    citation keeps the pinpoint typed with it, and the stance, excerpt and
+    note apply to each; a `pinpoint` box value would be ambiguous and is
+    refused. All or nothing, in one transaction: when one of them is
+    refused (the claim already cites it there), none is added.
+    """
+    require(user, "sources.add_citation", "add citations")
+    try:
+        found = parse_typed_citations(text)
+    except NotACitation as error:
+        raise WorkflowError(str(error)) from error
+    if len(found) == 1:
+        return [
+            add_typed_citation(
+                claim, user=user, text=text, stance=stance, pinpoint=pinpoint, excerpt=excerpt, note=note,
+                expected_version=expected_version,
+            )
+        ]
+    if (pinpoint or "").strip():
+        raise WorkflowError(
+            f"{text!r} is {len(found)} citations, so the pinpoint {pinpoint.strip()!r} would be ambiguous: type "
+            f"each pinpoint with its citation ('8 U.S.C. §§ 1373(a) and 1644')"
+        )
+    added = []
+    with transaction.atomic():
+        for parsed in found:
+            if not Source.objects.filter(citation=parsed.canonical).exists():
+                require(user, "sources.add_source", f"add sources (no source is recorded yet for {parsed.canonical})")
+            resolved = Source.objects.resolve_parsed(parsed)
+            added.append(
+                add_citation(
+                    claim, user=user, source=resolved.source, stance=stance, pinpoint=resolved.pinpoint,
+                    excerpt=excerpt, note=note, expected_version=expected_version if not added else None,
+                )
+            )
+    return added
 
 
 # What update_citation may change (the admin passes the changed ones).

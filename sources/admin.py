@@ -4,7 +4,12 @@ A source is added by typing its citation ("G.S. 108A-80(a)"): on save,
 `Source.objects.resolve_citation` fills in the canonical citation, kind,
 jurisdiction, title, official URL and reliability. A citation that is already
 recorded is never added twice: the add page sends the reviewer to the existing
-source instead.
+source instead. Several citations typed together ("8 U.S.C. §§ 1373 and 1644")
+add one legal text each, in one save.
+
+A typed citation always makes the legal text itself. A document about the law
+(an agency page, a report) is described by hand with its URL, and the citation
+it is about goes in "discusses", never in "citation" (the database refuses it).
 """
 
 from django import forms
@@ -17,7 +22,14 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources import citations
-from sources.models import NotACitation, Reliability, Source, SourceKind, parse_typed_citation
+from sources.models import (
+    NotACitation,
+    Reliability,
+    Source,
+    SourceKind,
+    discussed_citation,
+    parse_typed_citations,
+)
 
 # Written by check_source_links (sources/linkcheck.py), never by hand.
 LINK_CHECK_FIELDS = ["link_status", "link_error", "link_checked_at"]
@@ -56,6 +68,9 @@ class SourceForm(forms.ModelForm):
                 )
         return value
 
+    def clean_discusses(self):
+        return discussed_citation(self.cleaned_data.get("discusses", ""))
+
 
 class SourceAddForm(SourceForm):
     """The add form: a typed citation fills in what the reviewer leaves empty (`SourceAdmin.save_model`)."""
@@ -65,9 +80,12 @@ class SourceAddForm(SourceForm):
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"class": "vTextField"}),
-        help_text="Type a legal citation in any usual form, such as 'G.S. 108A-80(a)', '20 USC 1232g' or "
-        "'FERPA', and leave the rest empty: the canonical citation, kind, jurisdiction, title, official URL "
-        "and reliability are filled in on save. Whatever you fill in yourself is kept.",
+        help_text="Type a legal citation in any usual form, such as 'G.S. 108A-80(a)', '20 USC 1232g', "
+        "'E.O. 13768', 'U.S. Const. amend. X', 'Printz v. United States, 521 U.S. 898 (1997)' or 'FERPA', and "
+        "leave the rest empty: the canonical citation, kind, jurisdiction, title, official URL and reliability "
+        "are filled in on save. Whatever you fill in yourself is kept. Several citations ('8 U.S.C. §§ 1373 and "
+        "1644') add one source each. This always adds the law itself: to record an agency page or a report "
+        "about it, describe the document below and put the citation in 'discusses'.",
     )
 
     # The model's defaults, used when neither the reviewer nor a typed citation gives a value.
@@ -92,23 +110,43 @@ class SourceAddForm(SourceForm):
                 cleaned[name] = cleaned.get(name) or fallback
             return cleaned
         try:
-            parsed = parse_typed_citation(typed)
+            found = parse_typed_citations(typed)
         except NotACitation as error:
             self.add_error("typed_citation", str(error))
             return cleaned
+        kind = cleaned.get("kind")
+        if kind in SourceKind.documents():
+            self.add_error(
+                "kind",
+                f"a typed citation adds the legal text itself, never a {SourceKind(kind).label.lower()}: to record "
+                f"a document about {found[0].canonical}, empty the citation box, give the document's URL and put "
+                f"the citation in 'discusses'",
+            )
+        if len(found) > 1:
+            by_hand = sorted(self.filled_in_by_hand(cleaned))
+            if by_hand:
+                self.add_error(
+                    None,
+                    f"{typed!r} is {len(found)} citations; what you fill in by hand ({', '.join(by_hand)}) would "
+                    f"describe all of them. Type one citation to describe it yourself, or leave the rest empty.",
+                )
         by_hand = cleaned.get("citation")
-        if by_hand and by_hand != parsed.canonical:
+        if by_hand and by_hand != found[0].canonical:
             self.add_error(
                 "citation",
-                f"the citation box gives {parsed.canonical}, not {by_hand}; empty this field or make them agree",
+                f"the citation box gives {found[0].canonical}, not {by_hand}; empty this field or make them agree",
             )
         cleaned["typed_citation"] = typed
+        if len(found) == 1:  # checked against the model's constraints as the legal text it is
+            cleaned["citation"] = found[0].canonical
+        self.typed = found
         return cleaned
 
-    def filled_in_by_hand(self) -> dict:
+    def filled_in_by_hand(self, cleaned: dict | None = None) -> dict:
         """The source fields the reviewer filled in, which a typed citation's values do not replace."""
         fields = {field.name for field in Source._meta.fields} - {"citation"}
-        return {name: value for name, value in self.cleaned_data.items() if name in fields and value not in ("", None)}
+        cleaned = self.cleaned_data if cleaned is None else cleaned
+        return {name: value for name, value in cleaned.items() if name in fields and value not in ("", None)}
 
 
 class LinkCheckFilter(admin.SimpleListFilter):
@@ -132,10 +170,10 @@ class LinkCheckFilter(admin.SimpleListFilter):
 class SourceAdmin(SimpleHistoryAdmin):
     form = SourceForm
     add_form = SourceAddForm
-    list_display = ["title", "citation", "kind", "jurisdiction", "reliability", "link", "link_checked_at"]
+    list_display = ["title", "citation", "discusses", "kind", "jurisdiction", "reliability", "link", "link_checked_at"]
     list_filter = [LinkCheckFilter, "kind", "jurisdiction", "reliability"]
     # Also what the citation inline's source autocomplete searches.
-    search_fields = ["title", "citation", "url", "publisher", "notes"]
+    search_fields = ["title", "citation", "discusses", "url", "publisher", "notes"]
     readonly_fields = LINK_CHECK_FIELDS
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -184,9 +222,18 @@ class SourceAdmin(SimpleHistoryAdmin):
             return super().save_model(request, obj, form, change)
         # The one way to make a source from a citation; what the reviewer filled in overrides the parser.
         # add_view sent a recorded citation to its source; one recorded since then is returned, not repeated.
-        resolved = Source.objects.resolve_citation(typed, **form.filled_in_by_hand())
+        if len(form.typed) == 1:
+            resolved = [Source.objects.resolve_citation(typed, **form.filled_in_by_hand())]
+        else:
+            resolved = Source.objects.resolve_citations(typed)
+            added = [str(r.source.citation) for r in resolved if r.created]
+            kept = [str(r.source.citation) for r in resolved if not r.created]
+            done = f"“{typed}” is {len(resolved)} citations: added {', '.join(added) or 'none'}"
+            if kept:
+                done += f"; already recorded: {', '.join(kept)}"
+            self.message_user(request, done + ".", messages.SUCCESS)
         for field in Source._meta.concrete_fields:  # the admin's log entry and redirect name the saved source
-            setattr(obj, field.attname, getattr(resolved.source, field.attname))
+            setattr(obj, field.attname, getattr(resolved[0].source, field.attname))
 
     def has_delete_permission(self, request, obj=None):
         # A cited source is evidence behind a claim: nobody deletes it (the database PROTECTs it too).
@@ -196,7 +243,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 def _already_recorded(typed: str) -> Source | None:
-    """The source a typed citation names, if it is already recorded."""
+    """The source a typed citation names, if it is already recorded (one citation only: a list is saved)."""
     parsed = citations.parse_citation(typed)
     if parsed is None:
         return None

@@ -17,10 +17,28 @@ class SourceKind(models.TextChoices):
     SESSION_LAW = "session_law", "Session law"
     BILL = "bill", "Bill"
     EXECUTIVE_ORDER = "executive_order", "Executive order"
+    CONSTITUTION = "constitution", "Constitution"
     AGENCY_DOCUMENT = "agency_document", "Agency document"
     NEWS = "news", "News"
     REPORT = "report", "Report"
     OTHER = "other", "Other"
+
+    @classmethod
+    def legal_texts(cls) -> list[str]:
+        """Kinds that are law (or a bill) itself: identified by their canonical citation."""
+        return [
+            cls.STATUTE, cls.REGULATION, cls.CASE, cls.SESSION_LAW, cls.BILL, cls.EXECUTIVE_ORDER, cls.CONSTITUTION,
+        ]
+
+    @classmethod
+    def documents(cls) -> list[str]:
+        """Kinds that are writing about the law (an agency page, a report, an article): identified by their URL.
+
+        A document may discuss a legal citation (``Source.discusses``) but never
+        carries one as its identity. "Other" is either: with a citation (a Federal
+        Register page) it is a legal text, without one a document.
+        """
+        return [cls.AGENCY_DOCUMENT, cls.NEWS, cls.REPORT]
 
 
 class Reliability(models.TextChoices):
@@ -42,12 +60,15 @@ _PRIMARY_LAW_KINDS = frozenset(
         SourceKind.SESSION_LAW,
         SourceKind.EXECUTIVE_ORDER,
         SourceKind.CASE,
+        SourceKind.CONSTITUTION,
     }
 )
 
 # A few shapes of what the parser accepts, for the message refusing a non-citation.
 _CITATION_EXAMPLES = (
-    "'G.S. 108A-80', '20 U.S.C. § 1232g', '42 C.F.R. § 431.300', 'S.L. 2015-294', 'S.B. 888 (2025)', 'FERPA'"
+    "'G.S. 108A-80', '20 U.S.C. § 1232g', '8 U.S.C. §§ 1373 and 1644', '42 C.F.R. § 431.300', 'S.L. 2015-294', "
+    "'S.B. 888 (2025)', 'Pub. L. 104-193', 'Exec. Order No. 13768', 'U.S. Const. amend. X', "
+    "'Printz v. United States, 521 U.S. 898 (1997)', 'FERPA'"
 )
 
 
@@ -75,7 +96,10 @@ def _not_a_citation_reason(text: str) -> str:
         return f"it contains the citation {found[0].text!r} among other words; give the citation alone."
     if found:
         listed = ", ".join(repr(c.text) for c in found)
-        return f"it contains {len(found)} citations ({listed}); give one at a time."
+        return (
+            f"it contains {len(found)} citations ({listed}) among other words; give them alone, separated by "
+            f"',', ';' or 'and'."
+        )
     return f"no known citation form matches it. Forms such as {_CITATION_EXAMPLES} are recognised."
 
 
@@ -84,11 +108,50 @@ def parse_typed_citation(text: str) -> citations.ParsedCitation:
 
     Writes nothing: forms call it to refuse bad text before anything is saved,
     and ``resolve_citation`` calls it before finding or creating the source.
+    A list ("8 U.S.C. §§ 1373, 1644") is refused here: see ``parse_typed_citations``.
     """
     parsed = citations.parse_citation(text or "")
     if parsed is None:
+        several = citations.parse_citations(text or "")
+        if several:
+            listed = ", ".join(p.canonical + (f" {p.pinpoint}" if p.pinpoint else "") for p in several)
+            raise NotACitation(text, f"it is {len(several)} citations ({listed}); give one here.")
         raise NotACitation(text, _not_a_citation_reason(text or ""))
     return parsed
+
+
+def parse_typed_citations(text: str) -> list[citations.ParsedCitation]:
+    """Parse one citation or a list typed together ("8 U.S.C. §§ 1373 and 1644"), or raise ``NotACitation``.
+
+    One result per citation, in the order typed; writes nothing.
+    """
+    found = citations.parse_citations(text or "")
+    if not found:
+        raise NotACitation(text, _not_a_citation_reason(text or ""))
+    return found
+
+
+def discussed_citation(text: str) -> str:
+    """The canonical form, with pinpoint, of a citation a document discusses ("8 USC 1231(i)" → "8 U.S.C. § 1231(i)").
+
+    Text the parser does not know is kept as typed (stripped): what a
+    document is about is a note on the document, not an identity.
+    """
+    text = (text or "").strip()
+    parsed = citations.parse_citation(text)
+    return text if parsed is None else with_pinpoint(parsed)
+
+
+def with_pinpoint(parsed: citations.ParsedCitation) -> str:
+    """The canonical citation with its pinpoint, as it would be typed: "8 U.S.C. § 1231(i)", "521 U.S. 898, 933".
+
+    It parses back to the same citation, so it can stand for one found in a
+    list ("1644" of "8 U.S.C. §§ 1373 and 1644"), which does not parse alone.
+    """
+    if not parsed.pinpoint:
+        return parsed.canonical
+    joiner = "" if parsed.pinpoint.startswith("(") else ", "
+    return f"{parsed.canonical}{joiner}{parsed.pinpoint}"
 
 
 # What a failed link check leaves on a source (sources/linkcheck.py record_results).
@@ -130,11 +193,24 @@ class SourceQuerySet(models.QuerySet):
         constraint on ``citation`` lets only one insert through, and
         ``get_or_create`` then returns the row the other one made.
 
+        A typed citation always names the legal text itself, never a document
+        about it: ``defaults`` cannot make it an agency page or a report
+        (ValueError), and a document never holds a citation (database
+        constraints), so it can never be found here.
+
         Raises ``NotACitation`` (a ValueError) naming the text and the reason.
         """
         if "citation" in defaults:
             raise TypeError("resolve_citation() takes the citation from the parsed text, not from defaults")
-        parsed = parse_typed_citation(text)
+        if defaults.get("kind") in SourceKind.documents():
+            raise ValueError(
+                f"{text!r} names a legal text, which is never a {SourceKind(defaults['kind']).label.lower()}: "
+                f"record the document by its URL, with the citation it discusses in 'discusses'"
+            )
+        return self.resolve_parsed(parse_typed_citation(text), **defaults)
+
+    def resolve_parsed(self, parsed: citations.ParsedCitation, **defaults) -> SourceFromCitation:
+        """``resolve_citation`` for a citation already parsed (one of a list, say)."""
         fields = self._fields_from_citation(parsed)
         fields.update(defaults)
         if "reliability" not in defaults:
@@ -143,6 +219,18 @@ class SourceQuerySet(models.QuerySet):
             )
         source, created = self.get_or_create(citation=parsed.canonical, defaults=fields)
         return SourceFromCitation(source=source, pinpoint=parsed.pinpoint, created=created, parsed=parsed)
+
+    def resolve_citations(self, text: str) -> list[SourceFromCitation]:
+        """``resolve_citation`` for each citation of a list typed together ("8 U.S.C. §§ 1373, 1644").
+
+        All or nothing: one transaction, and a text that is not wholly
+        citations raises ``NotACitation`` before anything is written.
+        """
+        from django.db import transaction
+
+        found = parse_typed_citations(text)
+        with transaction.atomic():
+            return [self.resolve_parsed(parsed) for parsed in found]
 
     @staticmethod
     def _fields_from_citation(parsed: citations.ParsedCitation) -> dict:
@@ -155,6 +243,13 @@ class SourceQuerySet(models.QuerySet):
             "url": parsed.url,
         }
 
+    def discussed_by(self, document: "Source") -> "Source | None":
+        """The recorded legal text that ``document`` discusses ("8 U.S.C. § 1231(i)" → 8 U.S.C. § 1231), if any."""
+        parsed = citations.parse_citation(document.discusses) if document.discusses else None
+        if parsed is None:
+            return None
+        return self.filter(citation=parsed.canonical).first()
+
     def broken_links(self):
         """Sources whose last link check failed: an HTTP error status, or no answer at all."""
         return self.filter(_BROKEN_LINK)
@@ -164,8 +259,29 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(link_checked_at__isnull=False).exclude(_BROKEN_LINK)
 
 
+_DOCUMENT_HAS_NO_CITATION = (
+    "A document (agency page, news, report) is identified by its URL, never by a legal citation: put the "
+    "citation it is about in 'discusses', and record the legal text as a source of its own."
+)
+_LEGAL_TEXT_HAS_CITATION = (
+    "A legal text (statute, regulation, case, session law, bill, executive order, constitution) is identified by "
+    "its canonical citation: give one, or choose a document kind."
+)
+_LEGAL_TEXT_DISCUSSES_NOTHING = (
+    "A source with a legal citation is the legal text itself; only a document discusses a citation."
+)
+
+
 class Source(models.Model):
-    """A statute, regulation, agency document or piece of reporting that claims cite."""
+    """A source that claims cite: either a legal text or a document about the law, never both.
+
+    A legal text (statute, regulation, case, session law, bill, executive
+    order, constitution provision) is identified by its canonical citation;
+    a document (agency page, news, report) by its URL, and may record the
+    citation it discusses. Typing a citation always finds or creates the
+    legal text (``SourceQuerySet.resolve_citation``); the check constraints
+    below keep a document from ever holding a citation as its identity.
+    """
 
     kind = models.CharField(max_length=20, choices=SourceKind, default=SourceKind.OTHER)
     title = models.CharField(max_length=500)
@@ -174,6 +290,12 @@ class Source(models.Model):
         blank=True,
         help_text="Canonical legal citation, such as 'N.C. Gen. Stat. § 108A-80'; unique when set, "
         "so two spellings of one section never make two sources.",
+    )
+    discusses = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Documents only: the legal citation the document is about, such as '8 U.S.C. § 1231(i)'. "
+        "A reference, not an identity: typing that citation finds the legal text, never this document.",
     )
     jurisdiction = models.CharField(max_length=50, blank=True, help_text="'US', 'NC', …")
     url = models.URLField(max_length=1000, blank=True, help_text="The official or original address.")
@@ -208,6 +330,23 @@ class Source(models.Model):
                 fields=["citation"], condition=~Q(citation=""), name="sources_source_unique_citation"
             ),
             models.CheckConstraint(condition=Q(kind__in=SourceKind.values), name="sources_source_kind_valid"),
+            # A legal text and a document about it never share an identity (issue: a typed
+            # "8 U.S.C. § 1231(a)(5)" once found an agency overview page given that citation).
+            models.CheckConstraint(
+                condition=~Q(kind__in=SourceKind.documents()) | Q(citation=""),
+                name="sources_source_document_has_no_citation",
+                violation_error_message=_DOCUMENT_HAS_NO_CITATION,
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=SourceKind.legal_texts()) | ~Q(citation=""),
+                name="sources_source_legal_text_has_citation",
+                violation_error_message=_LEGAL_TEXT_HAS_CITATION,
+            ),
+            models.CheckConstraint(
+                condition=Q(citation="") | Q(discusses=""),
+                name="sources_source_legal_text_discusses_nothing",
+                violation_error_message=_LEGAL_TEXT_DISCUSSES_NOTHING,
+            ),
         ]
         indexes = [
             # The public source list and the admin filter by kind.
@@ -221,6 +360,11 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("sources:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_legal_text(self) -> bool:
+        """True for the law itself (it has a canonical citation), False for a document about it."""
+        return bool(self.citation)
 
 
 class Stance(models.TextChoices):

@@ -19,4 +19,7 @@ def source_detail(request, pk):
     citations = source.citations.select_related("claim__question__document").order_by(
         "claim__question__document__title", "claim__question__number", "claim__position", "pinpoint"
     )
-    return render(request, "sources/source_detail.html", {"source": source, "citations": citations})
+    # A document about the law links to the legal text it discusses (one query, documents only).
+    discussed = Source.objects.discussed_by(source)
+    context = {"source": source, "citations": citations, "discussed": discussed}
+    return render(request, "sources/source_detail.html", context)

@@ -117,7 +117,9 @@ def test_the_change_form_normalises_the_citation_and_keeps_unknown_forms_as_type
     url = f"/admin/sources/source/{source.pk}/change/"
     data = {"title": "Plyler", "kind": "case", "reliability": "primary_law"}
     client.post(url, {**data, "citation": "Plyler v. Doe, 457 U.S. 202 (1982)"})
-    assert fresh(source).citation == "Plyler v. Doe, 457 U.S. 202 (1982)"
+    assert fresh(source).citation == "457 U.S. 202"  # a case: its reporter citation, as eyecite corrects it
+    client.post(url, {**data, "citation": "California v. HHS, No. 3:25-cv-05536 (N.D. Cal.)"})
+    assert fresh(source).citation == "California v. HHS, No. 3:25-cv-05536 (N.D. Cal.)"
     client.post(url, {**data, "citation": "8 usc 1373"})
     assert fresh(source).citation == "8 U.S.C. § 1373"
 

@@ -78,3 +78,17 @@ def test_source_pages_query_counts_do_not_grow_with_sources_or_citations(
     with django_assert_num_queries(3):
         html = client.get(f"/sources/{ferpa.pk}/").content.decode()
     assert html.count('<span class="stance">') == 5
+
+
+def test_a_document_page_says_what_law_it_is_about_and_links_to_it_without_claiming_to_be_it(
+    client, db, django_assert_num_queries
+):
+    statute = Source.objects.from_citation("8 U.S.C. § 1231")
+    page = Source.objects.create(
+        kind="agency_document", title="SCAAP: overview", url="https://example.gov/scaap", discusses="8 U.S.C. § 1231(i)"
+    )
+    with django_assert_num_queries(4):  # the three of every source page, and the legal text it discusses
+        html = client.get(f"/sources/{page.pk}/").content.decode()
+    assert f'<a href="/sources/{statute.pk}/">8 U.S.C. § 1231(i)</a>' in html
+    assert "a document about the law, not the law itself" in html
+    assert '<p class="canonical">' not in html

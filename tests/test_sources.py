@@ -131,7 +131,8 @@ def test_a_bill_without_its_session_year_is_refused_with_the_hint():
         ("", "it is empty."),
         ("   ", "it is empty."),
         ("see 20 U.S.C. § 1232g here", "it contains the citation '20 U.S.C. § 1232g' among other words"),
-        ("G.S. 108A-80 and G.S. 108A-81", "it contains 2 citations ('G.S. 108A-80', 'G.S. 108A-81')"),
+        ("G.S. 108A-80 and G.S. 108A-81", "it is 2 citations (N.C. Gen. Stat. § 108A-80, N.C. Gen. Stat. § 108A-81)"),
+            ("see G.S. 108A-80 and G.S. 108A-81", "it contains 2 citations ('G.S. 108A-80', 'G.S. 108A-81') among"),
     ],
 )
 def test_empty_text_and_whole_sentences_are_refused_saying_what_to_type(text, reason):
