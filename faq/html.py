@@ -132,7 +132,8 @@ def read_html(html: str, *, url: str | None = None, title: str | None = None) ->
     if pairs:
         return HtmlPage(page_title, category, parser_text(title, _pair_blocks(pairs)), pairs)
 
-    blocks = _main_blocks(html, url)
+    items = {_one_line(li.text_content()) for li in tree.iter("li")}
+    blocks = _main_blocks(html, url, items)
     # The title shown above the content is already the title line.
     if blocks and not blocks[0].item and any(t and _same(blocks[0].text, t) for t in (title, page_title)):
         blocks = blocks[1:]
@@ -237,7 +238,60 @@ def _blocks(root) -> list[_Block]:
     return blocks
 
 
-def _main_blocks(html: str, url: str | None) -> list[_Block]:
+# What themes put around an article, by element and by the names they give it.
+_CHROME = [
+    "//nav",
+    "//aside",
+    "//form",
+    "//header[not(ancestor::article)]",
+    "//footer[not(ancestor::article)]",
+    "//*[@id='comments' or @id='respond' or @id='secondary' or @id='colophon']",
+    "//*[contains(@class, 'related') or contains(@class, 'comment') or contains(@class, 'breadcrumb')"
+    " or contains(@class, 'skip-link') or contains(@class, 'widget') or contains(@class, 'sidebar')"
+    " or contains(@class, 'sharedaddy') or contains(@class, 'share-buttons')]",
+]
+
+
+def _main_blocks(html: str, url: str | None, items: set[str]) -> list[_Block]:
+    """The page's main content as blocks.
+
+    trafilatura is asked twice. Favouring precision, it finds where the
+    content starts and ends without taking any chrome, but it also drops some
+    lists inside that content (an answer's list outside any <article>); favouring
+    recall, it keeps them. So the content is recall's lines from precision's
+    first line to its last, plus the list items (`items`: the page's <li>
+    texts) right after that: an answer may end in a list.
+    """
+    precise = _extract(html, url, favor_precision=True)
+    if not precise:
+        return []
+    generous = _extract(html, url, favor_recall=True)
+    # Line by line: on a short page, recall mode gives one block of lines.
+    lines = [(index, line) for index, block in enumerate(generous) for line in block.text.split("\n")]
+    texts = [line for _, line in lines]
+    head, tail = precise[0].text.split("\n")[0], precise[-1].text.split("\n")[-1]
+    if head not in texts or tail not in texts:
+        return precise
+    first, last = texts.index(head), len(texts) - 1 - texts[::-1].index(tail)
+    if last < first:
+        return precise
+    while last + 1 < len(lines) and (generous[lines[last + 1][0]].item or lines[last + 1][1] in items):
+        last += 1
+    kept: list[_Block] = []
+    previous = None
+    for index, line in lines[first : last + 1]:
+        item = generous[index].item or (len(generous[index].text.split("\n")) > 1 and line in items)
+        if index == previous and not item and not kept[-1].item:
+            kept[-1] = _Block(False, f"{kept[-1].text}\n{line}")
+        elif index == previous and generous[index].item:
+            kept[-1] = _Block(True, f"{kept[-1].text}\n{line}")
+        else:
+            kept.append(_Block(item, line))
+        previous = index
+    return kept
+
+
+def _extract(html: str, url: str | None, **favour) -> list[_Block]:
     try:
         document = trafilatura.bare_extraction(
             html,
@@ -249,6 +303,12 @@ def _main_blocks(html: str, url: str | None) -> list[_Block]:
             include_links=False,
             include_formatting=False,
             deduplicate=False,
+            # trafilatura's fallback extractors (readability, jusText) take a
+            # short article's whole page, menus and all, so they are not used
+            # ("fast"), and the usual chrome is cut first.
+            fast=True,
+            prune_xpath=_CHROME,
+            **favour,
         )
     except Exception as exc:  # noqa: BLE001 - trafilatura's own failure on odd markup is a refusal
         raise HtmlError(f"could not be read as an HTML page ({type(exc).__name__})") from None

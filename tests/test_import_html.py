@@ -274,3 +274,30 @@ def test_the_document_records_the_retrieval_date_unless_given(server):
     options = ImportOptions(retrieved_on=date(2024, 1, 2), source_url="https://example.org/x")
     document = import_faq_url(f"{server.url}/faq", options=options).document
     assert (document.retrieved_on, document.source_url) == (date(2024, 1, 2), "https://example.org/x")
+
+
+# --- found by the fuzz test (tests/test_import_html_fuzz.py), kept as regular tests ---------------
+
+
+def test_a_very_short_post_imports_without_the_page_around_it(db):
+    # trafilatura's fallback extractors took the whole page of a one-question post.
+    result = import_faq_html(wordpress_page("<p>1. Is it open?</p><p>It is open.</p>").encode(), name="p.html")
+    assert [q.question for q in result.parsed.questions] == ["Is it open?"]
+    assert all_text() == ["Is it open?", "It is open."]
+
+
+def test_an_answers_lists_outside_any_article_are_kept(db):
+    # Favouring precision, trafilatura dropped these lists, silently losing claims.
+    body = (
+        "<h1>Permit Questions</h1><p>1. What does it cost?</p><ul><li>Ten dollars.</li><li>Seniors pay nothing.</li></ul>"
+        "<p>2. Where is the office?</p><p>It is on Main Street.</p><ul><li>Open on Mondays.</li></ul>"
+    )
+    import_faq_html(f"<html><body>{body}</body></html>".encode(), name="p.html")
+    assert all_text() == [
+        "What does it cost?",
+        "Where is the office?",
+        "Ten dollars.",
+        "Seniors pay nothing.",
+        "It is on Main Street.",
+        "Open on Mondays.",
+    ]
