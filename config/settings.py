@@ -154,6 +154,9 @@ FAQ_MAX_PAGE_BYTES = 5 * 1024 * 1024
 # download must end within FAQ_FETCH_DEADLINE seconds.
 FAQ_FETCH_TIMEOUT = 10
 FAQ_FETCH_DEADLINE = 60
+# Fetch pages on private, loopback and link-local addresses too (an intranet's
+# FAQ). Off: an editor's URL must not make the server read its own network.
+FAQ_FETCH_ALLOW_PRIVATE = envbool("CLAIMLEDGER_FETCH_ALLOW_PRIVATE", "false")
 # The admin's import preview carries the page it read forward to the
 # confirmation (base64, signed), so a form may be a third larger than
 # FAQ_MAX_PAGE_BYTES. Only the admin accepts POST at all.

@@ -14,6 +14,7 @@ makes us read a local file or an ftp: or javascript: address.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
 import ssl
 import time
@@ -77,17 +78,26 @@ def importer_user_agent() -> str:
     return f"ClaimLedger FAQ importer (+{url})" if url else "ClaimLedger FAQ importer"
 
 
-def fetch_page(url: str, *, timeout: float, deadline: float, max_bytes: int, user_agent: str) -> RawPage:
+def fetch_page(
+    url: str, *, timeout: float, deadline: float, max_bytes: int, user_agent: str, allow_private: bool = False
+) -> RawPage:
     """GET `url` and return the page, or raise FetchRefused naming the URL and the problem.
 
     ``timeout`` (seconds) bounds connecting and each wait for data, ``deadline``
     the whole download; redirects are followed (at most 10) only to http(s)
     URLs; a body over ``max_bytes`` is refused, as is any answer that is not
-    2xx or not HTML, plain text or Markdown.
+    2xx or not HTML, plain text or Markdown. Unless ``allow_private``, a host
+    (or a redirect's host) on a private, loopback or link-local address is
+    refused: an editor's URL must not make the server read its own network.
     """
     parts = _split(url)
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise FetchRefused(f"{url}: not an http(s) URL")
+    if not allow_private:
+        try:
+            _check_public(parts.hostname)
+        except _RedirectRefused as refused:
+            raise FetchRefused(f"{url}: {refused}") from None
     request = urllib.request.Request(
         url,
         headers={
@@ -99,7 +109,7 @@ def fetch_page(url: str, *, timeout: float, deadline: float, max_bytes: int, use
     )
     started = time.monotonic()
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with _opener(allow_private).open(request, timeout=timeout) as response:
             final_url = response.geturl()
             content_type = response.headers.get("Content-Type", "")
             status = response.status
@@ -175,23 +185,44 @@ class _RedirectRefused(Exception):
     pass
 
 
+def _check_public(host: str) -> None:
+    """Refuse a host that resolves to a private, loopback, link-local or reserved address."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except (socket.gaierror, UnicodeError):
+        raise _RedirectRefused("host not found") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise _RedirectRefused(f"{host} is a private or local address ({address}); only public pages are fetched")
+
+
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     # urllib itself would follow a redirect to ftp: (and then fail obscurely);
     # refuse anything but http(s) by name, before it is attempted.
+    def __init__(self, allow_private: bool):
+        super().__init__()
+        self.allow_private = allow_private
+
     def http_error_302(self, req, fp, code, msg, headers):
         location = headers.get("Location") or headers.get("URI")
         if location:
             target = urljoin(req.full_url, location.strip())
-            scheme = urlsplit(target).scheme.lower()
-            if scheme not in ("http", "https"):
+            parts = _split(target)
+            if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
                 fp.close()
                 raise _RedirectRefused(f"redirected (HTTP {code}) to {target[:200]!r}, which is not an http(s) URL")
+            if not self.allow_private:
+                try:
+                    _check_public(parts.hostname)
+                except _RedirectRefused as refused:
+                    fp.close()
+                    raise _RedirectRefused(f"redirected (HTTP {code}) to {target[:200]!r}: {refused}") from None
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _opener() -> urllib.request.OpenerDirector:
+def _opener(allow_private: bool) -> urllib.request.OpenerDirector:
     # Only HTTP(S), as in the link checker: build_opener() would also open file:, ftp: and data:.
     opener = urllib.request.OpenerDirector()
     for handler in (
@@ -200,7 +231,7 @@ def _opener() -> urllib.request.OpenerDirector:
         urllib.request.HTTPHandler(),
         urllib.request.HTTPSHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
-        _HttpOnlyRedirects(),
+        _HttpOnlyRedirects(allow_private),
         urllib.request.HTTPErrorProcessor(),
     ):
         opener.add_handler(handler)

@@ -175,6 +175,7 @@ def import_faq_url(url: str, *, options: ImportOptions = ImportOptions(), dry_ru
             deadline=settings.FAQ_FETCH_DEADLINE,
             max_bytes=settings.FAQ_MAX_PAGE_BYTES,
             user_agent=importer_user_agent(),
+            allow_private=settings.FAQ_FETCH_ALLOW_PRIVATE,
         )
     except FetchRefused as refusal:
         raise ImportRefused(str(refusal)) from None

@@ -38,6 +38,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.server.log.append((self.path, self.headers["User-Agent"]))
+        if self.path == "/to-loopback":
+            self.send_response(301)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/faq")
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
         if self.path == "/slow":
             self.server.release.wait(10)
             return
@@ -60,6 +65,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server(settings):
     settings.FAQ_FETCH_TIMEOUT = 0.5
+    settings.FAQ_FETCH_ALLOW_PRIVATE = True  # the fixture server is on 127.0.0.1
     settings.FAQ_MAX_PAGE_BYTES = 50_000
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.log, httpd.release, httpd.routes = [], threading.Event(), routes()

@@ -301,3 +301,24 @@ def test_an_answers_lists_outside_any_article_are_kept(db):
         "It is on Main Street.",
         "Open on Mondays.",
     ]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/faq", "http://[::1]:9/faq", "http://169.254.169.254/latest/", "http://10.1.2.3/"])
+def test_a_private_or_local_address_is_refused_unless_allowed(settings, url):
+    settings.FAQ_FETCH_ALLOW_PRIVATE = False
+    with pytest.raises(ImportRefused, match=r"is a private or local address \(.*\); only public pages are fetched$"):
+        import_faq_url(url)
+    assert_nothing_written()
+
+
+def test_a_redirect_to_a_local_address_is_refused(server, settings, monkeypatch):
+    # The fixture server is itself local, so its name alone ("localhost") passes as public here.
+    import faq.fetching
+
+    real = faq.fetching._check_public
+    monkeypatch.setattr(faq.fetching, "_check_public", lambda host: None if host == "localhost" else real(host))
+    settings.FAQ_FETCH_ALLOW_PRIVATE = False
+    port = server.url.rsplit(":", 1)[1]
+    with pytest.raises(ImportRefused, match=r"redirected \(HTTP 301\) to 'http://127.0.0.1:\d+/faq': 127.0.0.1 is a private"):
+        import_faq_url(f"http://localhost:{port}/to-loopback")
+    assert_nothing_written()
