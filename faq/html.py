@@ -106,8 +106,9 @@ def _decode(content: bytes, label: str, where: str) -> tuple[str, str]:
 # --- the page -----------------------------------------------------------------------
 
 # Characters a browser never shows, which would only trouble the parser: C0/C1
-# controls other than tab and newline, lone surrogates, non-characters.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# controls other than HTML's white space (tab, newline, form feed, carriage
+# return), lone surrogates, non-characters.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _CATEGORIES = re.compile(r"^(?:Categories|Category|Filed under)\s*[:\s]\s*(\S.*)$", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»·•]\s+")
 

@@ -77,3 +77,9 @@ def test_the_page_shows_its_captures_read_only(signed_in, server):
     page = signed_in.get(f"/admin/faq/document/{document.pk}/change/").content.decode()
     assert "Pages as retrieved" in page and f"{server.url}/faq" in page
     assert 'name="captures-0-url"' not in page
+
+
+def test_the_form_offers_a_url_a_title_and_html_files(signed_in):
+    page = signed_in.get(URL).content.decode()
+    assert 'name="url"' in page and 'name="title"' in page and "saved from the browser as HTML" in page
+    assert "Page meta" not in page
