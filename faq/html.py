@@ -145,7 +145,27 @@ def read_html(html: str, *, url: str | None = None, title: str | None = None) ->
             del blocks[index]
     if not blocks:
         raise HtmlError("has no main content that could be read (no text found outside the page's navigation)")
-    return HtmlPage(page_title, category, parser_text(title, blocks), ())
+    return HtmlPage(page_title, category, parser_text(title, _number_question_headings(blocks)), ())
+
+
+_NUMBERED_QUESTION = re.compile(r"^\d+[.)]\s+\S.*\?")
+
+
+def _number_question_headings(blocks: list[_Block]) -> list[_Block]:
+    """Number the question headings ("<h3>Who can apply?</h3>") of a page that numbers none.
+
+    The parser finds questions by their numbers; the number is not part of
+    the question's text, so each question is still stored as the page says it.
+    """
+    if any(not b.item and _NUMBERED_QUESTION.match(b.text) for b in blocks):
+        return blocks
+    numbered, number = [], 0
+    for block in blocks:
+        if block.heading and "\n" not in block.text and block.text.endswith("?"):
+            number += 1
+            block = _Block(False, f"{number}. {block.text}", True)
+        numbered.append(block)
+    return numbered
 
 
 def _metadata(html: str, url: str | None):
@@ -189,10 +209,12 @@ def _same(a: str, b: str) -> bool:
 class _Block:
     item: bool  # a list item, shown as "- …" on its own line
     text: str  # one or more lines, each with its whitespace collapsed
+    heading: bool = False  # <h2>…<h6> (trafilatura's <head>), <summary>
 
 
-_SKIP = {"script", "style", "template", "noscript", "head", "graphic", "img", "svg", "button", "input", "select"}
+_SKIP = {"script", "style", "template", "noscript", "graphic", "img", "svg", "button", "input", "select"}
 _BREAK = {"lb", "br"}
+_HEADINGS = {"head", "h2", "h3", "h4", "h5", "h6", "summary"}
 _LISTS = {"list", "ul", "ol", "dl"}
 _ITEMS = {"item", "li", "dt", "dd"}
 _BLOCK = {
@@ -207,12 +229,12 @@ def _blocks(root) -> list[_Block]:
     blocks: list[_Block] = []
     buffer: list[str] = []
 
-    def flush(item: bool) -> None:
+    def flush(item: bool, heading: bool = False) -> None:
         lines = [_one_line(line) for line in "".join(buffer).split("\n")]
         buffer.clear()
         text = "\n".join(line for line in lines if line)
         if text:
-            blocks.append(_Block(item, text))
+            blocks.append(_Block(item, text, heading))
 
     def walk(element, item: bool) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
@@ -232,7 +254,7 @@ def _blocks(root) -> list[_Block]:
             walk(child, inner_item)
             buffer.append(child.tail or "")
         if boundary:
-            flush(inner_item)
+            flush(inner_item, heading=tag in _HEADINGS)
 
     walk(root, False)
     flush(False)
@@ -287,7 +309,7 @@ def _main_blocks(html: str, url: str | None, items: set[str]) -> list[_Block]:
         elif index == previous and generous[index].item:
             kept[-1] = _Block(True, f"{kept[-1].text}\n{line}")
         else:
-            kept.append(_Block(item, line))
+            kept.append(_Block(item, line, generous[index].heading))
         previous = index
     return kept
 
@@ -302,7 +324,8 @@ def _extract(html: str, url: str | None, **favour) -> list[_Block]:
             include_tables=True,
             include_images=False,
             include_links=False,
-            include_formatting=False,
+            # Keeps headings (a question may be one); bold and italics are read as plain text.
+            include_formatting=True,
             deduplicate=False,
             # trafilatura's fallback extractors (readability, jusText) take a
             # short article's whole page, menus and all, so they are not used

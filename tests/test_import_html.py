@@ -322,3 +322,16 @@ def test_a_redirect_to_a_local_address_is_refused(server, settings, monkeypatch)
     with pytest.raises(ImportRefused, match=r"redirected \(HTTP 301\) to 'http://127.0.0.1:\d+/faq': 127.0.0.1 is a private"):
         import_faq_url(f"http://localhost:{port}/to-loopback")
     assert_nothing_written()
+
+
+def test_unnumbered_question_headings_are_read_as_questions(db):
+    body = (
+        "<article><h1>Seed Swap FAQ</h1><p>Our swap runs every spring.</p>"
+        "<h2>Who can bring seeds?</h2><p>Anyone can bring seeds. Label them by variety.</p>"
+        "<h3>Are seeds tested?</h3><ul><li>No testing is done.</li><li>Swap at your own risk.</li></ul>"
+        "<h2>Opening hours</h2><p>The swap opens at nine.</p></article>"
+    )
+    document = import_faq_html(f"<html><body>{body}</body></html>".encode(), name="p.html").document
+    assert [(q.number, q.question) for q in document.questions.all()] == [(1, "Who can bring seeds?"), (2, "Are seeds tested?")]
+    # A heading that is not a question stays in the answer above it.
+    assert document.questions.get(number=2).answer == "- No testing is done.\n- Swap at your own risk.\n\nOpening hours\n\nThe swap opens at nine."
