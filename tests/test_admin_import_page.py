@@ -83,3 +83,17 @@ def test_the_form_offers_a_url_a_title_and_html_files(signed_in):
     page = signed_in.get(URL).content.decode()
     assert 'name="url"' in page and 'name="title"' in page and "saved from the browser as HTML" in page
     assert "Page meta" not in page
+
+
+def test_a_title_given_for_pasted_text_wins_over_its_first_line(signed_in):
+    text = "Heading Of The Text\n\n1. Is it pasted?\n\nIt is pasted.\n"
+    response = signed_in.post(URL, {"text": text, "title": "Given Title", "_preview": "1"})
+    assert response.context["preview"].parsed.title == "Given Title"
+    signed_in.post(URL, {**hidden_fields(response), "_import": "1"})
+    assert Document.objects.get().title == "Given Title"
+
+
+def test_a_file_that_starts_as_html_is_read_as_html_whatever_its_name(signed_in):
+    upload = SimpleUploadedFile("faq.txt", wordpress_page().encode())
+    response = signed_in.post(URL, {"file": upload, "_preview": "1"})
+    assert response.context["preview"].parsed.title == TITLE and response.context["preview"].claim_count == 8
