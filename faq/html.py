@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
+import trafilatura.metadata
 from lxml import etree
 
 __all__ = ["HtmlError", "HtmlPage", "QA", "decode_html", "parser_text", "read_html"]
@@ -124,10 +125,9 @@ def read_html(html: str, *, url: str | None = None, title: str | None = None) ->
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise HtmlError(f"is not a readable HTML page ({exc})") from None
-    meta = _metadata(html, url)
-    page_title = _page_title(tree, meta)
+    page_title = _page_title(tree)
     title = _one_line(title) or page_title
-    category = ", ".join(meta.categories) if meta is not None and meta.categories else None
+    category = _categories(tree)
 
     pairs = _faq_pairs(tree)
     if pairs:
@@ -168,14 +168,18 @@ def _number_question_headings(blocks: list[_Block]) -> list[_Block]:
     return numbered
 
 
-def _metadata(html: str, url: str | None):
+def _categories(tree) -> str | None:
+    """The page's categories: its category links (rel="category tag", /category/ links in a
+    post's category list) or its article:section, as trafilatura reads them."""
     try:
-        return trafilatura.extract_metadata(html, default_url=url)
-    except Exception:  # noqa: BLE001 - metadata is a nicety; a page without it still imports
+        # Not extract_metadata: that also dates the page (htmldate), which costs more than the rest.
+        found = trafilatura.metadata.extract_catstags("category", tree)
+    except Exception:  # noqa: BLE001 - a category is a nicety; a page without one still imports
         return None
+    return ", ".join(found) or None
 
 
-def _page_title(tree, meta) -> str | None:
+def _page_title(tree) -> str | None:
     """<h1> (in the article or main content first), og:title, then <title> minus the site name."""
     for path in ("//article//h1", "//main//h1", "//h1"):
         for h1 in tree.xpath(path):
@@ -186,8 +190,8 @@ def _page_title(tree, meta) -> str | None:
             return text
     for element in tree.xpath("//title"):
         if text := _one_line(element.text_content()):
-            site = meta.sitename if meta is not None else None
-            sites = {_one_line(s).casefold() for s in [site, *tree.xpath("//meta[@property='og:site_name']/@content")] if s}
+            names = tree.xpath("//meta[@property='og:site_name' or @name='application-name' or @name='og:site_name']/@content")
+            sites = {_one_line(name).casefold() for name in names if _one_line(name)}
             parts = _TITLE_SEPARATORS.split(text)
             kept = [part for part in parts if part.casefold() not in sites]
             return " - ".join(kept) if kept and len(kept) < len(parts) else text
