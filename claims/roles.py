@@ -25,6 +25,8 @@ EDITOR_PERMISSIONS = (
     "faq.add_document",
     "faq.change_document",
     "faq.view_question",
+    # See the page as fetched or uploaded, kept with the document as evidence.
+    "faq.view_pagecapture",
     # Edit statements, split and merge claims, mark not checkable, move to review.
     "claims.view_claim",
     "claims.change_claim",

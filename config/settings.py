@@ -170,6 +170,20 @@ CLAIMREVIEW_AUTHOR = {
 
 # The largest FAQ file the importer accepts.
 FAQ_MAX_BYTES = 2 * 1024 * 1024
+# The largest HTML page (fetched or uploaded) the importer accepts: a page's
+# markup is several times its text.
+FAQ_MAX_PAGE_BYTES = 5 * 1024 * 1024
+# Seconds to wait for a page's server to connect or send more data; the whole
+# download must end within FAQ_FETCH_DEADLINE seconds.
+FAQ_FETCH_TIMEOUT = 10
+FAQ_FETCH_DEADLINE = 60
+# Fetch pages on private, loopback and link-local addresses too (an intranet's
+# FAQ). Off: an editor's URL must not make the server read its own network.
+FAQ_FETCH_ALLOW_PRIVATE = envbool("CLAIMLEDGER_FETCH_ALLOW_PRIVATE", "false")
+# The admin's import preview carries the page it read forward to the
+# confirmation (base64, signed), so a form may be a third larger than
+# FAQ_MAX_PAGE_BYTES. Only the admin accepts POST at all.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 
 # Login throttling (django-axes). Each failure counts against the username and,
 # separately, against the client address; at the limit either one is refused

@@ -2,9 +2,18 @@
 
 The import form calls faq.importing, the same importer as `manage.py
 import_faq`: a dry run first, showing what would be created, then the import.
+A page read from an HTML file or a URL is carried from the preview to the
+confirmation, signed, so what is imported (and kept as evidence) is exactly
+the page the preview showed.
 """
 
+import base64
+import binascii
+import hashlib
+from datetime import datetime
+
 from django import forms
+from django.core import signing
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -12,8 +21,22 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from faq.importing import ImportOptions, ImportRefused, decode_faq_bytes, import_faq_text
-from faq.models import Document, Question
+from faq.fetching import RawPage
+from faq.importing import (
+    ImportOptions,
+    ImportRefused,
+    decode_faq_bytes,
+    import_faq_html,
+    import_faq_page,
+    import_faq_text,
+    import_faq_url,
+    is_html_file,
+)
+from faq.models import Document, PageCapture, Question
+
+_PAGE_SALT = "faq.admin.import.page"
+# A preview left open over a long lunch may still be confirmed; a week-old one may not.
+_PAGE_MAX_AGE = 12 * 3600
 
 
 class ImportForm(forms.Form):
@@ -24,7 +47,27 @@ class ImportForm(forms.Form):
         label="Paste the FAQ text",
         help_text="Plain text or Markdown, as copied from the page.",
     )
-    file = forms.FileField(required=False, label="or upload a file", help_text="UTF-8 text, up to 2 MB.")
+    file = forms.FileField(
+        required=False,
+        label="or upload a file",
+        help_text="UTF-8 text or Markdown (up to 2 MB), or a page saved from the browser as HTML (up to 5 MB).",
+    )
+    url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="or fetch it from the web",
+        help_text="The page's http(s) address. Its main content is read; menus, sidebars, "
+        "comments and footers are left out. The page as fetched is kept with the document.",
+    )
+    title = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Empty: the page's own title (its heading, or its title without the site name), "
+        "else the text's first line.",
+    )
+    # The page read for the preview, carried to the confirmation (see ImportForm.page).
+    page = forms.CharField(required=False, widget=forms.HiddenInput)
+    page_meta = forms.CharField(required=False, widget=forms.HiddenInput)
     slug = forms.SlugField(
         required=False, max_length=200, help_text="The document's address, /faq/<slug>/. Empty: made from the title."
     )
@@ -43,27 +86,109 @@ class ImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        has_text, has_file = bool((cleaned.get("text") or "").strip()), bool(cleaned.get("file"))
-        if has_text == has_file:
-            raise forms.ValidationError("paste the text or upload a file (one of the two)")
+        given = [
+            bool((cleaned.get("text") or "").strip()),
+            bool(cleaned.get("file")),
+            bool(cleaned.get("url")),
+            bool(cleaned.get("page_meta")),
+        ]
+        if sum(given) != 1:
+            raise forms.ValidationError("paste the text, upload a file or give a URL (one of the three)")
+        if cleaned.get("page_meta"):
+            cleaned["carried_page"] = self._carried_page(cleaned["page"], cleaned["page_meta"])
         return cleaned
 
     def options(self) -> ImportOptions:
         data = self.cleaned_data
         return ImportOptions(
             slug=data["slug"],
+            title=data["title"].strip(),
             category=data["category"] or None,
             jurisdiction=data["jurisdiction"],
             source_url=data["source_url"],
             retrieved_on=data["retrieved_on"],
         )
 
-    def source_text(self) -> tuple[str, str]:
-        """The text to import and the name the importer's messages use for it."""
-        upload = self.cleaned_data.get("file")
+    def run_import(self, *, dry_run: bool, user):
+        """Import what the form was given, through the one importer; raises ImportRefused."""
+        data, options = self.cleaned_data, self.options()
+        kwargs = {"options": options, "dry_run": dry_run, "user": user}
+        if carried := data.get("carried_page"):
+            page, name = carried
+            return import_faq_page(page, name=name, **kwargs)
+        if data.get("url"):
+            return import_faq_url(data["url"], **kwargs)
+        upload = data.get("file")
         if upload:
-            return decode_faq_bytes(upload.read(), name=upload.name), upload.name
-        return self.cleaned_data["text"], "pasted text"
+            content = upload.read()
+            if is_html_file(upload.name, content):
+                return import_faq_html(content, name=upload.name, **kwargs)
+            self.imported_text = decode_faq_bytes(content, name=upload.name)
+            return import_faq_text(self.imported_text, name=upload.name, **kwargs)
+        self.imported_text = data["text"]
+        return import_faq_text(self.imported_text, name="pasted text", **kwargs)
+
+    @staticmethod
+    def carry_page(page: RawPage, name: str) -> dict:
+        """The hidden fields that carry a page read for the preview to the confirmation."""
+        meta = {
+            "name": name,
+            "sha256": hashlib.sha256(page.content).hexdigest(),
+            "content_type": page.content_type,
+            "url": page.url,
+            "requested_url": page.requested_url,
+            "status": page.status,
+            "retrieved_at": page.retrieved_at.isoformat() if page.retrieved_at else None,
+        }
+        return {
+            "page": base64.b64encode(page.content).decode("ascii"),
+            "page_meta": signing.dumps(meta, salt=_PAGE_SALT, compress=True),
+        }
+
+    @staticmethod
+    def _carried_page(encoded: str, signed: str) -> tuple[RawPage, str]:
+        # Signed: what is kept as the evidence of a fetch must be what was fetched.
+        try:
+            meta = signing.loads(signed, salt=_PAGE_SALT, max_age=_PAGE_MAX_AGE)
+            content = base64.b64decode(encoded, validate=True)
+        except signing.SignatureExpired:
+            raise forms.ValidationError("the preview is too old; start again") from None
+        except (signing.BadSignature, binascii.Error, ValueError):
+            raise forms.ValidationError("the page carried from the preview was changed; start again") from None
+        if hashlib.sha256(content).hexdigest() != meta["sha256"]:
+            raise forms.ValidationError("the page carried from the preview was changed; start again")
+        retrieved_at = datetime.fromisoformat(meta["retrieved_at"]) if meta["retrieved_at"] else None
+        page = RawPage(
+            content=content,
+            content_type=meta["content_type"],
+            url=meta["url"],
+            requested_url=meta["requested_url"],
+            status=meta["status"],
+            retrieved_at=retrieved_at,
+        )
+        return page, meta["name"]
+
+
+class PageCaptureInline(admin.TabularInline):
+    """The page as fetched or uploaded, read-only: it is the evidence of what the page said."""
+
+    model = PageCapture
+    fields = ["retrieved_at", "url", "requested_url", "status", "content_type", "encoding", "filename", "size", "content_sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "page as retrieved"
+    verbose_name_plural = "pages as retrieved"
+
+    def get_queryset(self, request):
+        # The bytes can be megabytes; the table shows their size and hash.
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class QuestionInline(admin.TabularInline):
@@ -96,7 +221,7 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     # The text and its address come from the import; claim offsets index into it.
     readonly_fields = ["slug", "content_sha256", "created_at", "updated_at"]
-    inlines = [QuestionInline]
+    inlines = [PageCaptureInline, QuestionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_urls(self):
@@ -125,9 +250,8 @@ class DocumentAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                text, name = form.source_text()
                 dry_run = "_import" not in request.POST
-                result = import_faq_text(text, name=name, options=form.options(), dry_run=dry_run, user=request.user)
+                result = form.run_import(dry_run=dry_run, user=request.user)
             except ImportRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
@@ -139,8 +263,21 @@ class DocumentAdmin(admin.ModelAdmin):
                 if not dry_run:
                     messages.success(request, result.message)
                     return redirect("admin:faq_document_change", result.document.pk)
-                # The preview carries the text itself forward, so an uploaded file need not be sent again.
-                context.update(preview=result, text=text, confirm=form.cleaned_data)
+                # The preview carries the text (or the page) itself forward, so an uploaded
+                # file need not be sent again and a URL is not fetched twice.
+                confirm = {
+                    name: value
+                    for name, value in form.cleaned_data.items()
+                    if name not in ("text", "file", "url", "page", "page_meta", "carried_page")
+                }
+                if result.page is not None:
+                    carried = form.cleaned_data.get("carried_page")
+                    name = carried[1] if carried else (form.cleaned_data.get("url") or form.cleaned_data["file"].name)
+                    confirm.update(form.carry_page(result.page, name))
+                    text = ""
+                else:
+                    text = form.imported_text
+                context.update(preview=result, text=text, confirm=confirm)
         context["form"] = form
         return TemplateResponse(request, "admin/faq/document/import.html", context)
 

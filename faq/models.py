@@ -82,3 +82,39 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+
+class PageCapture(models.Model):
+    """One retrieval of a document's page: its bytes exactly as received, and how they came.
+
+    The evidence of what the page said when it was imported. One row per fetch
+    (or uploaded HTML file), so a page fetched again later adds a row.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="captures")
+    requested_url = models.TextField(
+        blank=True,
+        help_text="The address asked for; empty for an uploaded file. Text, not a URLField: "
+        "a web address has no length limit and the evidence must never be cut.",
+    )
+    url = models.TextField(blank=True, help_text="The address after redirects; empty for an uploaded file.")
+    status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The final HTTP status; empty for an uploaded file."
+    )
+    content_type = models.TextField(blank=True, help_text="The Content-Type as the server sent it.")
+    encoding = models.CharField(max_length=40, blank=True, help_text="The character set the page was read in.")
+    filename = models.TextField(blank=True, help_text="The uploaded file's name; empty for a fetched page.")
+    content = models.BinaryField(help_text="The raw bytes, as received: never re-encoded.")
+    size = models.PositiveIntegerField(help_text="Bytes in content, so lists need not load it.")
+    content_sha256 = models.CharField(max_length=64, help_text="SHA-256 of content.")
+    retrieved_at = models.DateTimeField(help_text="When the page was fetched (or the file uploaded).")
+
+    class Meta:
+        ordering = ["document", "-retrieved_at"]
+        indexes = [
+            # A document's captures, newest first: its admin page and a later re-fetch.
+            models.Index(fields=["document", "-retrieved_at"], name="faq_capture_doc_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.url or self.filename} at {self.retrieved_at:%Y-%m-%d %H:%M}"

@@ -85,7 +85,7 @@ def test_text_without_questions_shows_the_importers_message(signed_in):
 def test_text_and_a_file_together_are_refused(signed_in):
     upload = SimpleUploadedFile("faq.txt", FAQ.encode())
     response = signed_in.post(URL, {"text": FAQ, "file": upload, "_preview": "1"})
-    assert "paste the text or upload a file (one of the two)" in str(response.context["form"].non_field_errors())
+    assert "paste the text, upload a file or give a URL (one of the three)" in str(response.context["form"].non_field_errors())
 
 
 def test_importing_the_same_text_again_changes_nothing_and_says_so(signed_in):
