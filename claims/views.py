@@ -161,12 +161,17 @@ def linked_claim_text(claim: Claim) -> tuple[list, list]:
 
 @public_page
 def claim_detail(request, pk):
-    claim = get_object_or_404(Claim.objects.select_related("question__document", "reviewed_by"), pk=pk)
+    claim = get_object_or_404(Claim.objects.visible().select_related("question__document", "reviewed_by"), pk=pk)
     citations = list(claim.citations.select_related("source").order_by("source__title", "pinpoint"))
     by_stance = [
         (stance, [citation for citation in citations if citation.stance == stance]) for stance in Stance
     ]
-    relations = ClaimRelation.objects.filter(Q(from_claim=claim) | Q(to_claim=claim)).select_related(
+    # A related claim of an unpublished document is not shown, even from a published one.
+    relations = ClaimRelation.objects.filter(
+        Q(from_claim=claim) | Q(to_claim=claim),
+        from_claim__question__document__is_published=True,
+        to_claim__question__document__is_published=True,
+    ).select_related(
         "from_claim__question__document", "to_claim__question__document"
     )
     contradicting, related = related_claims(claim, relations)
@@ -212,7 +217,8 @@ def claim_detail(request, pk):
 @public_page
 def claimreview_feed(request):
     claims = (
-        Claim.objects.published()
+        Claim.objects.visible()
+        .published()
         .filter(reviewed_at__isnull=False)
         .select_related("question__document")
         .order_by("-reviewed_at", "pk")

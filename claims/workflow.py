@@ -1,6 +1,6 @@
 """The status workflow: the one module that writes `Claim.status`.
 
-Every transition of DESIGN.md's "Status workflow" is one function here. The
+Every transition of the status workflow is one function here. The
 admin (forms, inlines, actions, views), management commands and scripts such
 as a seed loader all call these functions; nothing else writes a claim's
 status. Each function
@@ -16,7 +16,7 @@ status. Each function
 - bumps `Claim.version` and writes a history row with the acting user and a
   change reason, so the claim's timeline says who did what and why.
 
-Decisions where DESIGN.md is silent (each one also shows in a refusal message):
+Decisions beyond the basic workflow (each one also shows in a refusal message):
 
 - A claim with a published verdict cannot be flagged, marked not checkable,
   moved to review, split or merged: a reviewer reopens it first, so a verdict
@@ -49,7 +49,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims import roles
-from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason, RelationKind
+from claims.models import FINDING_MAX_LENGTH, Claim, ClaimRelation, ClaimStatus, Flag, FlagReason, RelationKind
 from faq.models import Question
 from faq.parsing import fingerprint
 from sources.models import Citation, NotACitation, Source, SourceFromCitation, Stance, parse_typed_citation
@@ -71,8 +71,8 @@ class StaleEdit(WorkflowError):
 
 
 # What each verdict needs besides a rationale: groups of stances, of each of
-# which the claim must have at least one citation. The one statement of the
-# table in DESIGN.md "Status workflow".
+# which the claim must have at least one citation. The one statement of these
+# rules: the admin's verdict field and the "How we rate" page are written from it.
 VERDICT_NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     ClaimStatus.SUPPORTED: (frozenset({Stance.SUPPORTS}),),
     ClaimStatus.PARTLY_SUPPORTED: (frozenset({Stance.SUPPORTS}), frozenset({Stance.REFUTES, Stance.CONTEXT})),
@@ -208,10 +208,33 @@ def _a(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def verdict_problem(status: str, stances: list[str], rationale: str, *, claim_id=None) -> str | None:
+def verdict_rules() -> list[tuple[ClaimStatus, str]]:
+    """Each verdict with what it needs, in words, for the admin's verdict field and the "How we rate" page."""
+    rules = []
+    for status in ClaimStatus.verdicts():
+        needs = [_describe_stances(group) for group in VERDICT_NEEDS[status]]
+        needs += ["a finding", "a rationale"]
+        rules.append((status, ", ".join(needs[:-1]) + " and " + needs[-1]))
+    return rules
+
+
+def verdict_missing(status: str, stances: list[str], rationale: str, finding: str) -> list[str]:
+    """Everything a verdict still lacks, in words (empty when it may be published)."""
+    if status not in VERDICT_NEEDS:
+        return []
+    missing = [_describe_stances(group) for group in VERDICT_NEEDS[status] if not group & set(stances)]
+    if not (finding or "").strip():
+        missing.append("a finding")
+    if not (rationale or "").strip():
+        missing.append("a rationale")
+    return missing
+
+
+def verdict_problem(status: str, stances: list[str], rationale: str, *, finding: str | None = None, claim_id=None) -> str | None:
     """The rule a verdict would break, as a message, or None if it may be published.
 
     `stances` are the stances of the claim's citations (one per citation).
+    `finding` None skips the finding's check (callers that only ask about citations).
     """
     if status not in VERDICT_NEEDS:
         verdicts = ", ".join(f"'{v}'" for v in VERDICT_NEEDS)
@@ -220,6 +243,14 @@ def verdict_problem(status: str, stances: list[str], rationale: str, *, claim_id
     if missing:
         needs = " and ".join(_describe_stances(group) for group in missing)
         return f"{_a(status)} '{status}' verdict needs {needs} ({_describe_citations(claim_id, stances)})"
+    if finding is not None:
+        if not finding.strip():
+            return f"{_a(status)} '{status}' verdict needs a finding: one plain sentence saying what was found"
+        if len(finding.strip()) > FINDING_MAX_LENGTH:
+            return (
+                f"the finding is {len(finding.strip())} characters; keep it to one sentence of at most "
+                f"{FINDING_MAX_LENGTH} (the rationale holds the detail)"
+            )
     if not (rationale or "").strip():
         return f"{_a(status)} '{status}' verdict needs a rationale: the public text explaining it"
     return None
@@ -337,29 +368,30 @@ def start_review(claim: Claim, *, user, expected_version: int | None = None) -> 
 
 
 def set_verdict(
-    claim: Claim, *, user, status: str, rationale: str, expected_version: int | None = None
+    claim: Claim, *, user, status: str, rationale: str, finding: str, expected_version: int | None = None
 ) -> Claim:
-    """Publish (or change) a claim's verdict with its public rationale. Reviewers (claims.publish_verdict).
+    """Publish (or change) a claim's verdict with its finding and rationale. Reviewers (claims.publish_verdict).
 
     The verdict must be one of the six verdict statuses and the claim must have
-    the citations the verdict needs (DESIGN.md "Status workflow"; VERDICT_NEEDS
-    here). Sets reviewed_by and reviewed_at, and resolves open flags. Setting
-    the same verdict with the same rationale again changes nothing.
+    the citations the verdict needs (VERDICT_NEEDS), a finding (one plain
+    sentence, at most FINDING_MAX_LENGTH characters) and a rationale. Sets
+    reviewed_by and reviewed_at, and resolves open flags. Setting the same
+    verdict with the same finding and rationale again changes nothing.
     """
     require(user, roles.PUBLISH_VERDICT, "publish verdicts")
-    rationale = (rationale or "").strip()
+    rationale, finding = (rationale or "").strip(), (finding or "").strip()
     with transaction.atomic():
         locked = check_version(claim, expected_version)
-        problem = verdict_problem(status, _stances(locked), rationale, claim_id=locked.pk)
+        problem = verdict_problem(status, _stances(locked), rationale, finding=finding, claim_id=locked.pk)
         if problem:
             raise WorkflowError(problem)
-        if locked.status == status and locked.rationale == rationale:
+        if locked.status == status and locked.rationale == rationale and locked.finding == finding:
             _sync(claim, locked)
             return claim
         previous = locked.status
         label = ClaimStatus(status).label
         _resolve_open_flags(locked, user=user, resolution=f"resolved by the verdict '{label}'")
-        locked.status, locked.rationale = status, rationale
+        locked.status, locked.rationale, locked.finding = status, rationale, finding
         locked.reviewed_by, locked.reviewed_at = user, timezone.now()
         if ClaimStatus(previous).is_verdict and previous != status:
             reason = f"verdict changed: {previous} → {status}"
@@ -373,7 +405,7 @@ def set_verdict(
 def reopen(claim: Claim, *, user, reason: str, expected_version: int | None = None) -> Claim:
     """Withdraw a published verdict for another look: the claim goes to in review. Reviewers only.
 
-    The rationale, reviewer and review time are cleared; the previous verdict
+    The finding, rationale, reviewer and review time are cleared; the previous verdict
     stays in the history, with `reason` as the change reason.
     """
     require(user, roles.PUBLISH_VERDICT, "reopen verdicts")
@@ -386,7 +418,7 @@ def reopen(claim: Claim, *, user, reason: str, expected_version: int | None = No
             raise WorkflowError(f"claim {locked.pk} has no verdict to reopen (it is '{locked.status}')")
         previous = locked.status
         locked.status = ClaimStatus.IN_REVIEW
-        locked.rationale, locked.reviewed_by, locked.reviewed_at = "", None, None
+        locked.rationale, locked.finding, locked.reviewed_by, locked.reviewed_at = "", "", None, None
         _save_claim(locked, user=user, reason=f"reopened (was {previous}): {reason}")
     _sync(claim, locked)
     return claim

@@ -2,6 +2,15 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+# Long enough to tell documents apart, short enough for a table column.
+SHORT_NAME_LENGTH = 32
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents an editor has published: the only ones any public page, export or feed shows."""
+        return self.filter(is_published=True)
+
 
 class Document(models.Model):
     """One FAQ page as published, with its full text as imported."""
@@ -38,8 +47,15 @@ class Document(models.Model):
         max_length=64,
         help_text="SHA-256 of body: re-importing the same text is recognised and changes nothing.",
     )
+    is_published = models.BooleanField(
+        default=False,
+        help_text="Shown on the public site. A new import stays unpublished until an editor publishes it, "
+        "so its claims can be triaged first.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -53,6 +69,18 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})
+
+    @property
+    def short_name(self) -> str:
+        """The title cut to a few words at a word boundary, for tables that repeat it on every row.
+
+        Derived from the title already loaded with the row: no extra query, nothing to keep in sync.
+        """
+        title = self.title
+        if len(title) <= SHORT_NAME_LENGTH:
+            return title
+        cut = title[: SHORT_NAME_LENGTH - 1].rsplit(" ", 1)[0] or title[: SHORT_NAME_LENGTH - 1]
+        return cut.rstrip(" ,;:-–") + "…"
 
 
 class Question(models.Model):

@@ -18,9 +18,9 @@ from faq.models import Document
 @public_page
 def home(request):
     """Every document with a bar of its claims by status, and the totals."""
-    documents = list(Document.objects.annotate(question_count=Count("questions")).order_by("title"))
+    documents = list(Document.objects.public().annotate(question_count=Count("questions")).order_by("title"))
     by_document = defaultdict(Counter)
-    rows = Claim.objects.order_by().values_list("question__document", "status").annotate(n=Count("pk"))
+    rows = Claim.objects.visible().order_by().values_list("question__document", "status").annotate(n=Count("pk"))
     for document_id, status, n in rows:
         by_document[document_id][status] = n
     for document in documents:
@@ -41,7 +41,7 @@ def home(request):
 @public_page
 def document_detail(request, slug):
     """The document as published, every claim highlighted in place with its status."""
-    document = get_object_or_404(Document, slug=slug)
+    document = get_object_or_404(Document.objects.public(), slug=slug)
     claims = Claim.objects.order_by("start", "position").only(
         "pk", "question_id", "quote", "start", "end", "status", "position"
     )

@@ -1,0 +1,25 @@
+from django.db import migrations, models
+
+
+def publish_existing(apps, schema_editor):
+    # Documents imported before this field existed were already public: they stay so.
+    apps.get_model("faq", "Document").objects.update(is_published=True)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("faq", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="document",
+            name="is_published",
+            field=models.BooleanField(
+                default=False,
+                help_text="Shown on the public site. A new import stays unpublished until an editor publishes it, "
+                "so its claims can be triaged first.",
+            ),
+        ),
+        migrations.RunPython(publish_existing, migrations.RunPython.noop),
+    ]
