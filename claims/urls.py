@@ -9,5 +9,6 @@ urlpatterns = [
     path("claims/export.csv", views.export_csv, name="export_csv"),
     path("claims/export.json", views.export_json, name="export_json"),
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
+    path("how-we-rate/", views.how_we_rate, name="how_we_rate"),
     path("claimreview.json", views.claimreview_feed, name="claimreview_feed"),
 ]

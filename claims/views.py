@@ -16,6 +16,7 @@ from claims.filters import ClaimFilter
 from claims.highlight import link_citations, paragraphs
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
 from claims.tables import ClaimTable
+from claims.workflow import verdict_rules
 from claims.templatetags.public import http_url
 from config.public import public_page
 from sources.citations import find_citations
@@ -159,6 +160,26 @@ def linked_claim_text(claim: Claim) -> tuple[list, list]:
     return link_citations(claim.statement, in_statement, url_for), link_citations(claim.quote, in_quote, url_for)
 
 
+def public_reviewer_name(user) -> str:
+    """The one place the claim page names its reviewer: the name the person goes by, never their login.
+
+    Empty when there is no such name; the page then says only when the verdict was published.
+    """
+    if user is None:
+        return ""
+    return user.get_full_name().strip()
+
+
+@public_page
+def how_we_rate(request):
+    """Each status in plain words, what a verdict needs, and how a claim is checked."""
+    rules = dict(verdict_rules())
+    statuses = [(status, rules.get(status, "")) for status in ClaimStatus]
+    verdicts = [(status, needs) for status, needs in statuses if status.is_verdict]
+    others = [(status, needs) for status, needs in statuses if not status.is_verdict]
+    return render(request, "claims/how_we_rate.html", {"verdicts": verdicts, "others": others})
+
+
 @public_page
 def claim_detail(request, pk):
     claim = get_object_or_404(Claim.objects.visible().select_related("question__document", "reviewed_by"), pk=pk)
@@ -192,9 +213,7 @@ def claim_detail(request, pk):
         "statement_parts": statement_parts,
         "rationale": public_rationale(claim),
         "published": published,
-        "reviewer": (claim.reviewed_by.get_full_name() or claim.reviewed_by.get_username())
-        if published and claim.reviewed_by
-        else "",
+        "reviewer": public_reviewer_name(claim.reviewed_by) if published else "",
         "citation_groups": [(stance, items) for stance, items in by_stance if items],
         "citation_count": len(citations),
         "contradicting": contradicting,

@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from faq.importing import ImportOptions, ImportRefused, decode_faq_bytes, import_faq_text
 from faq.models import Document, Question
+from faq.publishing import PUBLISH_PERMISSION, set_published
 
 
 class ImportForm(forms.Form):
@@ -80,11 +82,14 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "category", "jurisdiction", "created_at"]
-    list_filter = ["jurisdiction", "category"]
+    list_display = ["title", "is_published", "claims_link", "slug", "jurisdiction", "created_at"]
+    list_filter = ["is_published", "jurisdiction", "category"]
+    actions = ["publish", "unpublish"]
     search_fields = ["title", "slug", "source_url"]
     fields = [
         "title",
+        "is_published",
+        "claims_link",
         "slug",
         "category",
         "jurisdiction",
@@ -95,9 +100,30 @@ class DocumentAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     # The text and its address come from the import; claim offsets index into it.
-    readonly_fields = ["slug", "content_sha256", "created_at", "updated_at"]
+    # Published and withdrawn only through the actions (faq.publishing), never by a stray form save.
+    readonly_fields = ["slug", "is_published", "claims_link", "content_sha256", "created_at", "updated_at"]
     inlines = [QuestionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="claims")
+    def claims_link(self, document):
+        if document.pk is None:
+            return "-"
+        url = reverse("admin:claims_claim_changelist") + f"?question__document__id__exact={document.pk}"
+        return format_html('<a href="{}">triage its claims</a>', url)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    @admin.action(description="Publish selected documents (they and their claims go public)", permissions=["publish"])
+    def publish(self, request, queryset):
+        changed = set_published(queryset, user=request.user, published=True)
+        self.message_user(request, f"Published {len(changed)} document{'s' if len(changed) != 1 else ''}.")
+
+    @admin.action(description="Unpublish selected documents (hidden from every public page)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        changed = set_published(queryset, user=request.user, published=False)
+        self.message_user(request, f"Unpublished {len(changed)} document{'s' if len(changed) != 1 else ''}.")
 
     def get_urls(self):
         return [
@@ -137,7 +163,16 @@ class DocumentAdmin(admin.ModelAdmin):
                     messages.info(request, known)
                     return redirect("admin:faq_document_change", result.document.pk)
                 if not dry_run:
-                    messages.success(request, result.message)
+                    claims = reverse("admin:claims_claim_changelist") + f"?question__document__id__exact={result.document.pk}"
+                    messages.success(
+                        request,
+                        format_html(
+                            '{} It is not public yet: <a href="{}">triage its claims</a>, then publish it with '
+                            "the documents' action.",
+                            result.message,
+                            claims,
+                        ),
+                    )
                     return redirect("admin:faq_document_change", result.document.pk)
                 # The preview carries the text itself forward, so an uploaded file need not be sent again.
                 context.update(preview=result, text=text, confirm=form.cleaned_data)

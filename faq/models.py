@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,7 +21,7 @@ class Document(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The document's address on the public site: /faq/<slug>/.",
+        help_text="The document's address on the public site: /faq/ followed by this slug.",
     )
     category = models.CharField(
         max_length=200,
@@ -69,6 +71,12 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})
+
+    @property
+    def publisher(self) -> str:
+        """Who published the page, as its web address names them ("example.org"); empty without a source URL."""
+        host = urlsplit(self.source_url).hostname or ""
+        return host.removeprefix("www.")
 
     @property
     def short_name(self) -> str:

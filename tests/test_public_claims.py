@@ -42,8 +42,8 @@ def json_ld(html: str):
 
 def test_claim_page_shows_the_claim_highlighted_in_its_answer(client, claims):
     html = page(client, claims[1])
-    assert '<mark class="this"' in html
-    assert re.search(r'<mark class="this"[^>]*>It is blue because of Rayleigh scattering, e.g. of sunlight.</mark>', html)
+    assert '<mark class="this st-unreviewed">' in html
+    assert re.search(r'<mark class="this[^"]*"[^>]*>It is blue because of Rayleigh scattering, e.g. of sunlight.</mark>', html)
     assert "The sky is blue." in html
     assert "Question 1: Is the sky blue?" in html
 
@@ -52,7 +52,7 @@ def test_claim_page_shows_status_rationale_reviewer_and_date_of_a_published_verd
     reviewer = User.objects.create(username="rev", first_name="Rita", last_name="Reviewer")
     publish(claims[2], ClaimStatus.SUPPORTED, rationale="Section 1232g covers education records.", reviewed_by=reviewer)
     html = page(client, claims[2])
-    assert 'Status: <span class="badge"' in html and ">Supported</span>" in html
+    assert 'Status: <span class="badge st-supported">Supported</span>' in html
     assert "Section 1232g covers education records." in html
     assert "by Rita Reviewer" in html and "14 March 2025" in html
 
@@ -84,7 +84,7 @@ def test_a_citation_in_the_claim_text_links_to_its_source_page(client, claims, f
     html = page(client, claims[2])  # "FERPA covers education records."
     link = f'<a class="cite" href="/sources/{ferpa.pk}/" title="20 U.S.C. § 1232g">FERPA</a>'
     assert f'<h1 class="statement">{link} covers education records.</h1>' in html
-    assert re.search(f'<mark class="this"[^>]*>{re.escape(link)} covers education records.</mark>', html)
+    assert re.search(f'<mark class="this[^"]*"[^>]*>{re.escape(link)} covers education records.</mark>', html)
 
 
 def test_a_citation_without_a_recorded_source_links_to_its_official_text(client, claims):
@@ -274,3 +274,43 @@ def test_claimreview_feed_query_count_does_not_grow_with_verdicts(client, claims
         publish(claim, ClaimStatus.OUTDATED)
     with django_assert_num_queries(2):
         assert len(client.get("/claimreview.json").json()["dataFeedElement"]) == 4
+
+
+def test_the_claim_page_says_who_said_it_where_and_when_and_the_finding(client, import_text):
+    from datetime import date
+
+    document = import_text(
+        source_url="https://www.agency.example/help/faq", retrieved_on=date(2026, 4, 29), slug="said"
+    )
+    claim = claims_of(document)[2]
+    reviewer = User.objects.create(username="rlogin", first_name="Rita", last_name="Reviewer")
+    publish(claim, ClaimStatus.CONTRADICTED, finding="FERPA covers schools, not benefits.", reviewed_by=reviewer)
+    html = page(client, claim)
+    assert "Said by <strong>agency.example</strong> in the FAQ" in html
+    assert '<a href="https://www.agency.example/help/faq" rel="nofollow noopener">“A Small FAQ” (original page)</a>' in html
+    assert 'as read on <time datetime="2026-04-29">29 April 2026</time>' in html
+    assert '<p class="finding">FERPA covers schools, not benefits.</p>' in html
+    assert '<a href="/how-we-rate/#contradicted">How we rate claims</a>' in html
+    assert "by Rita Reviewer" in html and "rlogin" not in html
+
+
+def test_a_reviewer_without_a_public_name_is_not_named_by_login(client, claims):
+    publish(claims[0], ClaimStatus.SUPPORTED, reviewed_by=User.objects.create(username="rlogin"))
+    html = page(client, claims[0])
+    assert "rlogin" not in html and "Verdict published on" in html
+
+
+def test_an_unreviewed_claim_shows_no_finding(client, claims):
+    set_status(claims[0], ClaimStatus.IN_REVIEW, finding="Draft finding.")
+    assert "Draft finding." not in page(client, claims[0])
+
+
+@pytest.mark.django_db
+def test_how_we_rate_explains_every_status_and_what_each_verdict_needs(client, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the ETag's stamp; the page itself reads no table
+        html = client.get("/how-we-rate/").content.decode()
+    for status in ClaimStatus:
+        assert f'<div id="{status.value}"><dt><span class="badge st-{status.value}">{status.label}</span>' in html
+        assert status.meaning in html
+    assert "Needs at least one citation with stance &#x27;supports&#x27;, a finding and a rationale." in html
+    assert "DESIGN" not in html

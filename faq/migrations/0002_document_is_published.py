@@ -22,4 +22,14 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(publish_existing, migrations.RunPython.noop),
+        # "/faq/<slug>/" lost its <slug> in the admin, which renders help text as HTML.
+        migrations.AlterField(
+            model_name="document",
+            name="slug",
+            field=models.SlugField(
+                help_text="The document's address on the public site: /faq/ followed by this slug.",
+                max_length=200,
+                unique=True,
+            ),
+        ),
     ]
