@@ -474,6 +474,25 @@ def delete_claim(claim: Claim, *, user) -> None:
 # --- citations ---------------------------------------------------------------
 
 
+def _other_stance_problem(claim_id, source, stance: str, *, excluding: Citation | None = None) -> str | None:
+    """A source takes one stance per claim: citing it under a second stance is refused, naming the first.
+
+    The same statute cannot both support and refute one claim; if the reviewer's
+    reading changed, the old citation's stance is changed (replacing it).
+    """
+    others = Citation.objects.filter(claim_id=claim_id, source=source).exclude(stance=stance)
+    if excluding is not None:
+        others = others.exclude(pk=excluding.pk)
+    existing = others.first()
+    if existing is None:
+        return None
+    where = f" at '{existing.pinpoint}'" if existing.pinpoint else ""
+    return (
+        f"claim {claim_id} already cites {source}{where} as '{existing.stance}'; a source takes one stance per "
+        f"claim: to cite it as '{stance}' instead, change that citation's stance (replacing the old one)"
+    )
+
+
 def _duplicate_citation_message(claim_id, source, pinpoint, existing: Citation) -> str:
     where = f"at pinpoint '{pinpoint}'" if pinpoint else "with no pinpoint"
     return (
@@ -495,7 +514,8 @@ def add_citation(
 ) -> Citation:
     """Cite a source for a claim with a stance. Reviewers (sources.add_citation).
 
-    A second citation of the same source at the same pinpoint is refused.
+    A second citation of the same source at the same pinpoint is refused, and
+    so is citing a source the claim already cites under another stance.
     """
     require(user, "sources.add_citation", "add citations")
     if stance not in Stance.values:
@@ -506,6 +526,9 @@ def add_citation(
         existing = Citation.objects.filter(claim=locked, source=source, pinpoint=pinpoint).first()
         if existing:
             raise WorkflowError(_duplicate_citation_message(locked.pk, source, pinpoint, existing))
+        problem = _other_stance_problem(locked.pk, source, stance)
+        if problem:
+            raise WorkflowError(problem)
         citation = Citation(
             claim=locked, source=source, stance=stance, pinpoint=pinpoint, excerpt=excerpt, note=note, added_by=user
         )
@@ -601,6 +624,9 @@ def update_citation(citation: Citation, *, user, **changes) -> Citation:
         )
         if other:
             raise WorkflowError(_duplicate_citation_message(locked.pk, current.source, current.pinpoint, other))
+        problem = _other_stance_problem(locked.pk, current.source, current.stance, excluding=current)
+        if problem:
+            raise WorkflowError(problem)
         if locked.has_verdict:
             stances = _stances(locked, excluding=current) + [current.stance]
             problem = verdict_problem(locked.status, stances, locked.rationale, claim_id=locked.pk)

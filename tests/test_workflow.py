@@ -292,7 +292,22 @@ def test_the_same_source_and_pinpoint_cannot_be_cited_twice(claim, reviewer):
     workflow.add_citation(claim, user=reviewer, source=source, stance="context", pinpoint="(a)")
     with refused(f"claim {claim.pk} already cites FERPA at pinpoint '(a)' (stance 'context')"):
         workflow.add_citation(claim, user=reviewer, source=source, stance="refutes", pinpoint="(a)")
-    workflow.add_citation(claim, user=reviewer, source=source, stance="refutes", pinpoint="(b)")
+    workflow.add_citation(claim, user=reviewer, source=source, stance="context", pinpoint="(b)")
+
+
+def test_a_source_takes_one_stance_per_claim_and_the_refusal_says_how_to_replace_it(claim, reviewer):
+    source = new_source(title="FERPA")
+    first = workflow.add_citation(claim, user=reviewer, source=source, stance="supports", pinpoint="(a)")
+    replace = "change that citation's stance (replacing the old one)"
+    with refused(f"claim {claim.pk} already cites FERPA at '(a)' as 'supports'; a source takes one stance per claim"):
+        workflow.add_citation(claim, user=reviewer, source=source, stance="refutes", pinpoint="(b)")
+    second = workflow.add_citation(claim, user=reviewer, source=source, stance="supports", pinpoint="(b)")
+    with refused(replace):
+        workflow.update_citation(second, user=reviewer, stance="refutes")
+    # Replacing: the stance changes on every citation of the source, one at a time, never two stances at once.
+    workflow.remove_citation(second, user=reviewer)
+    workflow.update_citation(first, user=reviewer, stance="refutes")
+    assert list(claim.citations.values_list("stance", flat=True)) == ["refutes"]
 
 
 def test_an_unknown_stance_is_refused(claim, reviewer):
