@@ -54,18 +54,18 @@ class LabelledInline:
     """Tabular inlines show labels only as column headers: give every input its own accessible name."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        form_class = formset.form
+        base = super().get_formset(request, obj, **kwargs)
 
-        class LabelledForm(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, **kw)
-                for field in self.fields.values():
-                    if field.label:
-                        field.widget.attrs.setdefault("aria-label", str(field.label))
+        class LabelledFormSet(base):
+            # add_fields runs after the form is built and adds DELETE: label everything there.
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for name, field in form.fields.items():
+                    label = "Delete this row" if name == "DELETE" else field.label
+                    if label:
+                        field.widget.attrs.setdefault("aria-label", str(label))
 
-        formset.form = LabelledForm
-        return formset
+        return LabelledFormSet
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -295,7 +295,7 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
     @admin.display(description="statement", ordering="statement")
     def short_statement(self, obj):
         text = obj.statement or obj.quote
-        return text if len(text) <= 160 else text[:159] + "…"
+        return text if len(text) <= 140 else text[:139] + "…"
 
     @admin.display(description="document", ordering="question__document__title")
     def document(self, obj):
