@@ -75,6 +75,8 @@ class QuestionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    # One link per row ("View"), not "View View on site": the question's own page links to the public one.
+    view_on_site = False
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -72,3 +72,29 @@ def test_an_import_in_the_admin_stays_unpublished_and_links_to_its_claims(client
     assert f'<a href="/admin/claims/claim/?question__document__id__exact={document.pk}">triage its claims</a>' in message
     client.logout()
     assert client.get("/faq/new-one/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_document_page_lists_each_question_with_one_link(client, small_document):
+    editor = User.objects.create_user("edna", password="x", is_staff=True)
+    roles.add_to_group(editor, roles.EDITORS)
+    client.force_login(editor)
+    html = client.get(f"/admin/faq/document/{small_document.pk}/change/").content.decode()
+    assert "View on site</a>" not in html.split('id="questions-group"')[1]
+    assert "/faq/ followed by this slug" in html
+
+
+@pytest.mark.django_db
+def test_the_command_publishes_by_slug_and_refuses_an_unknown_one_writing_nothing(client, import_text):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    document = import_text(SECRET_FAQ, slug="draft", published=False)
+    with pytest.raises(CommandError, match="no document with the slug nope; nothing changed"):
+        call_command("publish_document", "draft", "nope")
+    assert client.get("/faq/draft/").status_code == 404
+    out = io.StringIO()
+    call_command("publish_document", "draft", stdout=out)
+    assert out.getvalue() == "Published 1 document(s).\n"
+    assert client.get(f"/faq/{document.slug}/").status_code == 200
