@@ -66,6 +66,12 @@ def summary(results) -> list[str]:
     return [f"{v['impact']} {v['id']} ×{len(v['nodes'])}" for v in results.response["violations"]]
 
 
+def too_wide(page, name, width) -> list[str]:
+    """The page scrolls sideways when its content is wider than the screen."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    return [f"{name} at {width} px is {scroll_width} px wide"] if scroll_width > width else []
+
+
 def shoot(page, name, width):
     """With SCREENSHOTS=folder, keep a full-page screenshot of each page looked at."""
     folder = os.environ.get("SCREENSHOTS")
@@ -102,6 +108,7 @@ def test_no_page_has_a_serious_or_critical_axe_violation(chromium, live_server, 
             results = axe.run(page)
             report[f"{name} @{width}"] = summary(results)
             failures += [f"{name} ({path}) at {width} px: {line}" for line in blocking(results)]
+            failures += too_wide(page, name, width)
             shoot(page, name, width)
         sign_in(page, live_server.url, "rhea")
         for name, path in admin_pages.items():
@@ -109,7 +116,15 @@ def test_no_page_has_a_serious_or_critical_axe_violation(chromium, live_server, 
             results = axe.run(page)
             report[f"{name} @{width}"] = summary(results)
             failures += [f"{name} ({path}) at {width} px: {line}" for line in blocking(results)]
+            failures += too_wide(page, name, width)
             shoot(page, name, width)
+        if width == 1280:
+            # The compact claim list: 100 rows of one or two lines, not a wall of wrapped text.
+            page.goto(live_server.url + admin_pages["admin claim list"])
+            rows = page.locator("#result_list tbody tr")
+            height = page.locator("#result_list tbody").bounding_box()["height"]
+            if rows.count() != 100 or height / 100 > 80:
+                failures.append(f"admin claim list: {rows.count()} rows, {height / max(rows.count(), 1):.0f} px each")
         page.close()
     if os.environ.get("AXE_REPORT"):
         with open(os.environ["AXE_REPORT"], "w", encoding="utf-8") as out:

@@ -109,3 +109,22 @@ def test_the_stylesheet_colours_every_status_as_the_model_does_and_can_filter_by
     for status in ClaimStatus:
         assert f".st-{status.value} {{ --st: {status.colour}; }}" in css
         assert f".faq:has(#only-{status.value}:target) .qa:not(:has(a.claim.st-{status.value}))" in css
+
+
+def test_each_count_on_home_links_to_those_claims_in_the_table(client, small_document):
+    publish(claims_of(small_document)[0], ClaimStatus.CONTRADICTED)
+    html = client.get("/").content.decode()
+    link = f'<a href="/claims/?document={small_document.slug}&amp;status=contradicted">'
+    assert f'{link}<span class="swatch st-contradicted" aria-hidden="true"></span>Contradicted: <strong>1</strong></a>' in html
+
+
+def test_the_document_legend_leads_with_verdicts_and_each_entry_filters_the_page(client, small_document):
+    first, second, *_ = claims_of(small_document)
+    set_status(first, ClaimStatus.NOT_CHECKABLE)
+    publish(second, ClaimStatus.CONTRADICTED)
+    html = client.get(f"/faq/{small_document.slug}/").content.decode()
+    order = re.findall(r'<a class="filter" href="#only-(\w+)">', html)
+    assert order == ["contradicted", "unreviewed", "not_checkable"]
+    for status in order:
+        assert f'<span class="filter-target" id="only-{status}"></span>' in html
+    assert '<input type="checkbox" id="mark-not-checkable">' in html
