@@ -128,3 +128,4 @@ def test_the_document_legend_leads_with_verdicts_and_each_entry_filters_the_page
     for status in order:
         assert f'<span class="filter-target" id="only-{status}"></span>' in html
     assert '<input type="checkbox" id="mark-not-checkable">' in html
+    assert "{#" not in html and "{%" not in html  # no template comment leaks onto the page
