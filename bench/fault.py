@@ -215,7 +215,7 @@ def concurrent_run(args, base, urls) -> dict:
             if claim.has_verdict:
                 workflow.reopen(claim, user=reviewer, reason="fault drill")
             else:
-                workflow.set_verdict(claim, user=reviewer, status="supported", rationale="Fault drill.")
+                workflow.set_verdict(claim, user=reviewer, status="supported", finding="Fault drill.", rationale="Fault drill.")
             edits += 1
     final = {claim.pk: claim.status for claim in Claim.objects.filter(pk__in=[c.pk for c in claims])}
     # After the last edit, every page must show the final state.

@@ -34,10 +34,37 @@ MAX_LISTED_REFUSALS = 10
 
 
 def status_label(status: str):
-    """The status as a coloured label that also carries its text (colour is never the only cue)."""
+    """The status as a label that carries its text, with its colour as a side bar (colour is never the only cue).
+
+    Dark text on a light ground passes contrast for every status; the colours are in claimledger-admin.css.
+    """
     choice = ClaimStatus(status)
-    # The colour comes from the st-* class in claimledger-admin.css (no inline style under the CSP).
     return format_html('<span class="claim-status st-{}">{}</span>', choice.value, choice.label)
+
+
+class DeskMedia:
+    """The desk's one script (its stylesheet, claimledger-admin.css, is on every admin page)."""
+
+    class Media:
+        js = ["admin/claimledger-desk.js"]
+
+
+class LabelledInline:
+    """Tabular inlines show labels only as column headers: give every input its own accessible name."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        base = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(base):
+            # add_fields runs after the form is built and adds DELETE: label everything there.
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for name, field in form.fields.items():
+                    label = "Delete this row" if name == "DELETE" else field.label
+                    if label:
+                        field.widget.attrs.setdefault("aria-label", str(label))
+
+        return LabelledFormSet
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -130,7 +157,7 @@ class FlagReasonFilter(admin.SimpleListFilter):
 # --- inlines -----------------------------------------------------------------
 
 
-class SmallTextareasInline(admin.TabularInline):
+class SmallTextareasInline(LabelledInline, admin.TabularInline):
     """A tabular inline whose `small_textareas` fields get two-row boxes, so a row fits the page."""
 
     small_textareas: tuple[str, ...] = ()
@@ -168,9 +195,10 @@ class FlagInline(SmallTextareasInline):
         return super().get_queryset(request).select_related("raised_by", "resolved_by")
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(SmallTextareasInline):
     model = ClaimRelation
     fk_name = "from_claim"
+    small_textareas = ("note",)
     fields = ["kind", "to_claim", "note", "created_by", "created_at"]
     readonly_fields = ["created_by", "created_at"]
     autocomplete_fields = ["to_claim"]
@@ -182,7 +210,7 @@ class RelationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("to_claim", "created_by")
 
 
-class IncomingRelationInline(admin.TabularInline):
+class IncomingRelationInline(LabelledInline, admin.TabularInline):
     """Relations recorded on other claims that point here: 'contradicts' and 'duplicates' go both ways."""
 
     model = ClaimRelation
@@ -213,17 +241,18 @@ class IncomingRelationInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
+class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
     form = ClaimForm
+    # Compact: one line or two per claim, so 100 rows read in a normal scroll.
     list_display = [
+        "id",
         "short_statement",
         "document",
-        "question_number",
-        "position",
         "status_display",
         "citation_count",
         "open_flag_count",
     ]
+    list_display_links = ["id", "short_statement"]
     list_filter = [
         "status",
         "question__document",
@@ -244,6 +273,7 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
     base_readonly_fields = [
         "quote_in_context",
         "status_display",
+        "finding",
         "rationale",
         "reviewed_by",
         "reviewed_at",
@@ -263,15 +293,13 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     @admin.display(description="statement", ordering="statement")
     def short_statement(self, obj):
-        return str(obj)
+        text = obj.statement or obj.quote
+        return text if len(text) <= 140 else text[:139] + "…"
 
     @admin.display(description="document", ordering="question__document__title")
     def document(self, obj):
-        return obj.question.document
-
-    @admin.display(description="Q", ordering="question__number")
-    def question_number(self, obj):
-        return obj.question.number
+        document = obj.question.document
+        return format_html('<span title="{}">{}</span> · Q{}', document.title, document.short_name, obj.question.number)
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
@@ -281,7 +309,7 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
     def citation_count(self, obj):
         return obj.citation_count
 
-    @admin.display(description="open flags", ordering="open_flag_count")
+    @admin.display(description="flags", ordering="open_flag_count")
     def open_flag_count(self, obj):
         return obj.open_flag_count
 
@@ -309,9 +337,17 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if workflow.can_publish(request.user):
-            verdict = ["status_display", "verdict", "verdict_rationale", "reviewed_by", "reviewed_at"]
+            verdict = [
+                "status_display",
+                "verdict",
+                "verdict_finding",
+                "verdict_rationale",
+                "confirm_publish",
+                "reviewed_by",
+                "reviewed_at",
+            ]
         else:
-            verdict = ["status_display", "rationale", "reviewed_by", "reviewed_at"]
+            verdict = ["status_display", "finding", "rationale", "reviewed_by", "reviewed_at"]
         statement = ["quote_in_context", "statement"]
         if self.has_change_permission(request, obj):
             statement.append("expected_version")
@@ -329,7 +365,8 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         if workflow.can_publish(request.user):
             return form_class
         # Declared form fields survive `fields=`; drop the verdict ones for users who may not publish.
-        return type(form_class.__name__, (form_class,), {"verdict": None, "verdict_rationale": None})
+        dropped = {"verdict": None, "verdict_rationale": None, "verdict_finding": None, "confirm_publish": None}
+        return type(form_class.__name__, (form_class,), dropped)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.base_readonly_fields)
@@ -371,9 +408,24 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         if verdict:
             claim = Claim.objects.get(pk=form.instance.pk)
             rationale = form.cleaned_data.get("verdict_rationale", "").strip()
-            if verdict != claim.status or rationale != claim.rationale:
-                workflow.set_verdict(claim, user=request.user, status=verdict, rationale=rationale)
+            finding = form.cleaned_data.get("verdict_finding", "").strip()
+            if verdict != claim.status or rationale != claim.rationale or finding != claim.finding:
+                workflow.set_verdict(claim, user=request.user, status=verdict, rationale=rationale, finding=finding)
                 _sync_instance(form.instance, claim)
+                request.published_claim = claim
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        published = getattr(request, "published_claim", None)
+        if published is not None and level == messages.SUCCESS:
+            # Instead of the generic "changed successfully": what was published, and where to see it.
+            message = format_html(
+                "Published '{}' on claim {}: <a href=\"{}\">see it on the public site</a>.",
+                published.status_choice.label,
+                published.pk,
+                published.get_absolute_url(),
+            )
+            del request.published_claim
+        return super().message_user(request, message, level, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Citation:
@@ -392,6 +444,23 @@ class ClaimAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
         description="Flag selected claims (citation needed, or another reason) with a note", permissions=["flag"]
     )
     def flag_selected(self, request, queryset):
+        # Refused before the note is asked for, so nobody writes a note that cannot be saved.
+        with_verdict = list(queryset.filter(status__in=[s.value for s in ClaimStatus.verdicts()]).order_by("pk"))
+        if with_verdict and "apply" not in request.POST:
+            for claim in with_verdict[:MAX_LISTED_REFUSALS]:
+                self.message_user(
+                    request,
+                    f"Not flagged: claim {claim.pk} has a published verdict ('{claim.status_choice.label}'); "
+                    f"a reviewer reopens it first.",
+                    messages.ERROR,
+                )
+            if len(with_verdict) > MAX_LISTED_REFUSALS:
+                self.message_user(
+                    request, f"… and {len(with_verdict) - MAX_LISTED_REFUSALS} more with a verdict.", messages.ERROR
+                )
+            queryset = queryset.exclude(pk__in=[claim.pk for claim in with_verdict])
+            if not queryset.exists():
+                return None
         form = FlagActionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
@@ -718,7 +787,7 @@ def _save_relation_forms(user, claim, formset):
 
 
 @admin.register(Flag)
-class FlagAdmin(RefusalsAsFormErrors, NoRevertHistoryAdmin):
+class FlagAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
     list_display = ["claim", "reason", "raised_by", "raised_at", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["claim__statement", "note", "resolution"]

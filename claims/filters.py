@@ -23,7 +23,7 @@ class ClaimFilter(django_filters.FilterSet):
     document = django_filters.ModelChoiceFilter(
         field_name="question__document",
         to_field_name="slug",
-        queryset=Document.objects.order_by("title"),
+        queryset=Document.objects.public().order_by("title"),
         label="Document",
         empty_label="Any document",
     )

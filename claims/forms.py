@@ -1,8 +1,12 @@
 """Admin forms for the editorial desk. They collect input; claims.workflow decides and writes."""
 
-from django import forms
+import json
 
-from claims.models import Claim, ClaimStatus, FlagReason
+from django import forms
+from django.utils.html import format_html, format_html_join
+
+from claims.models import FINDING_MAX_LENGTH, Claim, ClaimStatus, FlagReason
+from claims.workflow import VERDICT_NEEDS, verdict_rules
 from sources.models import Citation, NotACitation, parse_typed_citations
 
 
@@ -17,15 +21,25 @@ class ClaimForm(forms.ModelForm):
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, help_text="The claim's version when this form was opened."
     )
-    verdict = forms.ChoiceField(
+    verdict = forms.ChoiceField(required=False)
+    verdict_finding = forms.CharField(
+        label="Finding",
         required=False,
-        help_text="Publishing a verdict needs the citations DESIGN.md lists for it and a rationale.",
+        max_length=FINDING_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"size": 70}),
+        help_text=f"The verdict in one plain sentence (at most {FINDING_MAX_LENGTH} characters), shown to readers "
+        "right under the status: what is true instead, or what the evidence shows.",
     )
     verdict_rationale = forms.CharField(
         label="Rationale",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Public text explaining the verdict.",
+        help_text="Public text explaining the verdict: the evidence, and as of when it holds.",
+    )
+    confirm_publish = forms.BooleanField(
+        required=False,
+        label="Publish it",
+        help_text="Tick to confirm: on saving, the verdict, finding and rationale appear on the public site at once.",
     )
 
     class Meta:
@@ -48,12 +62,46 @@ class ClaimForm(forms.ModelForm):
                 current = ClaimStatus(claim.status).label.lower() if claim.pk else "unreviewed"
                 self.fields["verdict"].choices = [("", f"— no verdict (now {current}) —")] + verdicts
             self.fields["verdict_rationale"].initial = claim.rationale
+            self.fields["verdict_finding"].initial = claim.finding
+            self.fields["verdict"].help_text = verdict_rules_help()
 
     def clean(self):
         cleaned = super().clean()
-        if "verdict" in self.fields and not cleaned.get("verdict") and "verdict_rationale" in self.changed_data:
-            self.add_error("verdict", "choose a verdict: a rationale is published together with one")
+        if "verdict" not in self.fields:
+            return cleaned
+        verdict_fields = {"verdict", "verdict_rationale", "verdict_finding"}
+        if not cleaned.get("verdict") and verdict_fields & set(self.changed_data):
+            self.add_error("verdict", "choose a verdict: a finding and rationale are published together with one")
+        elif self.publishes() and not cleaned.get("confirm_publish"):
+            status = ClaimStatus(cleaned["verdict"]).label
+            self.add_error(
+                "confirm_publish",
+                f"tick 'Publish it' to confirm: '{status}' will appear on the public site as soon as you save",
+            )
         return cleaned
+
+    def publishes(self) -> bool:
+        """Whether saving this form would publish or change the public verdict."""
+        if "verdict" not in self.fields or not self.cleaned_data.get("verdict"):
+            return False
+        claim, data = self.instance, self.cleaned_data
+        return (
+            data["verdict"] != claim.status
+            or (data.get("verdict_rationale") or "").strip() != claim.rationale
+            or (data.get("verdict_finding") or "").strip() != claim.finding
+        )
+
+
+def verdict_rules_help():
+    """What each verdict needs, listed beside the verdict field; the live checklist script reads the same rules."""
+    needs = {status: [sorted(group) for group in groups] for status, groups in VERDICT_NEEDS.items()}
+    rules = format_html_join("", "<li><strong>{}</strong>: {}</li>", ((s.label, text) for s, text in verdict_rules()))
+    return format_html(
+        '<div class="verdict-rules" id="verdict-rules" data-needs="{}"><p>What each verdict needs:</p><ul>{}</ul>'
+        '<p class="verdict-missing" id="verdict-missing" aria-live="polite"></p></div>',
+        json.dumps(needs),
+        rules,
+    )
 
 
 class FlagActionForm(forms.Form):

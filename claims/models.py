@@ -88,14 +88,24 @@ _COLOURS = {
 
 VERDICT_VALUES = [status.value for status in ClaimStatus.verdicts()]
 
+# A finding is one line a reader takes in at a glance.
+FINDING_MAX_LENGTH = 200
+
 
 class ClaimQuerySet(models.QuerySet):
     def in_document_order(self):
         return self.order_by("question__document__title", "question__number", "position")
 
+    def visible(self):
+        """Claims of published documents, unordered: what any public page, export or feed may show.
+
+        The one place that decides it; an unpublished document's claims appear nowhere public.
+        """
+        return self.filter(question__document__is_published=True)
+
     def public(self):
-        """Claims as the public sees them: with their question and document, in order."""
-        return self.select_related("question__document").in_document_order()
+        """Claims as the public sees them: of published documents, with their question and document, in order."""
+        return self.visible().select_related("question__document").in_document_order()
 
     def published(self):
         """Claims carrying a published verdict."""
@@ -134,6 +144,12 @@ class Claim(models.Model):
     status = models.CharField(max_length=20, choices=ClaimStatus, default=ClaimStatus.UNREVIEWED)
     rationale = models.TextField(
         blank=True, help_text="Public text explaining the verdict. Every verdict needs one."
+    )
+    finding = models.CharField(
+        max_length=FINDING_MAX_LENGTH,
+        blank=True,
+        help_text="The verdict in one plain sentence, shown under the claim's status (every verdict needs one). "
+        "A CharField, not a TextField: it is a headline, and its limit is the same on every database.",
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -214,6 +214,8 @@ def _check_data(data: dict) -> None:
             raise SeedReviewError(f"{where}: '{entry['status']}' is not a verdict")
         if "as of" not in entry["rationale"].lower():
             raise SeedReviewError(f"{where}: the rationale must say as of when it holds ('As of 29 April 2026, ...')")
+        if not (entry.get("finding") or "").strip():
+            raise SeedReviewError(f"{where}: a verdict needs a finding, one plain sentence saying what was found")
 
 
 def _entry_citations(section: str, entry: dict) -> list[dict]:
@@ -380,17 +382,17 @@ class _Loader:
 
     def verdict(self, entry: dict, where: str) -> None:
         claim = self.claim(entry, where=where)
-        status, rationale = entry["status"], entry["rationale"].strip()
+        status, rationale, finding = entry["status"], entry["rationale"].strip(), entry["finding"].strip()
         if claim.status == status and claim.reviewed_by_id != self.user.pk:
             return  # a person's verdict of the same kind: theirs to keep
-        if claim.status == status and claim.rationale == rationale:
+        if claim.status == status and claim.rationale == rationale and claim.finding == finding:
             self.cite(claim, entry["citations"])
             return
         if claim.status not in (ClaimStatus.UNREVIEWED, status):
             self.should_apply(claim, status)  # records it as left as found
             return
         self.cite(claim, entry["citations"])
-        workflow.set_verdict(claim, user=self.user, status=status, rationale=rationale)
+        workflow.set_verdict(claim, user=self.user, status=status, rationale=rationale, finding=finding)
         self.summary.verdicts += 1
 
     def contradiction(self, entry: dict, where: str) -> None:

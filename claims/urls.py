@@ -10,5 +10,6 @@ urlpatterns = [
     path("claims/export.json", views.export_json, name="export_json"),
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
     path("claims/<int:pk>/history/", views.claim_history, name="history"),
+    path("how-we-rate/", views.how_we_rate, name="how_we_rate"),
     path("claimreview.json", views.claimreview_feed, name="claimreview_feed"),
 ]

@@ -15,8 +15,9 @@ from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter
 from claims.highlight import link_citations, paragraphs
-from claims.models import Claim, ClaimRelation, FlagReason, RelationKind
+from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
 from claims.tables import ClaimTable
+from claims.workflow import verdict_rules
 from claims.templatetags.public import http_url
 from config.public import public_page
 from people.models import public_byline
@@ -145,15 +146,30 @@ def linked_claim_text(claim: Claim) -> tuple[list, list]:
 
 
 @public_page
+def how_we_rate(request):
+    """Each status in plain words, what a verdict needs, and how a claim is checked."""
+    rules = dict(verdict_rules())
+    statuses = [(status, rules.get(status, "")) for status in ClaimStatus]
+    verdicts = [(status, needs) for status, needs in statuses if status.is_verdict]
+    others = [(status, needs) for status, needs in statuses if not status.is_verdict]
+    return render(request, "claims/how_we_rate.html", {"verdicts": verdicts, "others": others})
+
+
+@public_page
 def claim_detail(request, pk):
     claim = get_object_or_404(
-        Claim.objects.select_related("question__document", "reviewed_by__staff_profile"), pk=pk
+        Claim.objects.visible().select_related("question__document", "reviewed_by__staff_profile"), pk=pk
     )
     citations = list(claim.citations.select_related("source").order_by("source__title", "pinpoint"))
     by_stance = [
         (stance, [citation for citation in citations if citation.stance == stance]) for stance in Stance
     ]
-    relations = ClaimRelation.objects.filter(Q(from_claim=claim) | Q(to_claim=claim)).select_related(
+    # A related claim of an unpublished document is not shown, even from a published one.
+    relations = ClaimRelation.objects.filter(
+        Q(from_claim=claim) | Q(to_claim=claim),
+        from_claim__question__document__is_published=True,
+        to_claim__question__document__is_published=True,
+    ).select_related(
         "from_claim__question__document", "to_claim__question__document"
     )
     contradicting, related = related_claims(claim, relations)
@@ -207,7 +223,8 @@ def claim_history(request, pk):
 @public_page
 def claimreview_feed(request):
     claims = (
-        Claim.objects.published()
+        Claim.objects.visible()
+        .published()
         .filter(reviewed_at__isnull=False)
         .select_related("question__document")
         .order_by("-reviewed_at", "pk")

@@ -1,6 +1,6 @@
 """The status workflow: the one module that writes `Claim.status`.
 
-Every transition of DESIGN.md's "Status workflow" is one function here. The
+Every transition of the status workflow is one function here. The
 admin (forms, inlines, actions, views), management commands and scripts such
 as a seed loader all call these functions; nothing else writes a claim's
 status. Each function
@@ -16,7 +16,7 @@ status. Each function
 - bumps `Claim.version` and writes a history row with the acting user and a
   change reason, so the claim's timeline says who did what and why.
 
-Decisions where DESIGN.md is silent (each one also shows in a refusal message):
+Decisions beyond the basic workflow (each one also shows in a refusal message):
 
 - A claim with a published verdict cannot be flagged, marked not checkable,
   moved to review, split or merged: a reviewer reopens it first, so a verdict
@@ -51,7 +51,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims import roles
-from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason, RelationKind
+from claims.models import FINDING_MAX_LENGTH, Claim, ClaimRelation, ClaimStatus, Flag, FlagReason, RelationKind
 from faq.models import Question
 from faq.parsing import fingerprint
 from sources.models import (
@@ -81,8 +81,8 @@ class StaleEdit(WorkflowError):
 
 
 # What each verdict needs besides a rationale: groups of stances, of each of
-# which the claim must have at least one citation. The one statement of the
-# table in DESIGN.md "Status workflow".
+# which the claim must have at least one citation. The one statement of these
+# rules: the admin's verdict field and the "How we rate" page are written from it.
 VERDICT_NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     ClaimStatus.SUPPORTED: (frozenset({Stance.SUPPORTS}),),
     ClaimStatus.PARTLY_SUPPORTED: (frozenset({Stance.SUPPORTS}), frozenset({Stance.REFUTES, Stance.CONTEXT})),
@@ -218,10 +218,33 @@ def _a(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def verdict_problem(status: str, stances: list[str], rationale: str, *, claim_id=None) -> str | None:
+def verdict_rules() -> list[tuple[ClaimStatus, str]]:
+    """Each verdict with what it needs, in words, for the admin's verdict field and the "How we rate" page."""
+    rules = []
+    for status in ClaimStatus.verdicts():
+        needs = [_describe_stances(group) for group in VERDICT_NEEDS[status]]
+        needs += ["a finding", "a rationale"]
+        rules.append((status, ", ".join(needs[:-1]) + " and " + needs[-1]))
+    return rules
+
+
+def verdict_missing(status: str, stances: list[str], rationale: str, finding: str) -> list[str]:
+    """Everything a verdict still lacks, in words (empty when it may be published)."""
+    if status not in VERDICT_NEEDS:
+        return []
+    missing = [_describe_stances(group) for group in VERDICT_NEEDS[status] if not group & set(stances)]
+    if not (finding or "").strip():
+        missing.append("a finding")
+    if not (rationale or "").strip():
+        missing.append("a rationale")
+    return missing
+
+
+def verdict_problem(status: str, stances: list[str], rationale: str, *, finding: str | None = None, claim_id=None) -> str | None:
     """The rule a verdict would break, as a message, or None if it may be published.
 
     `stances` are the stances of the claim's citations (one per citation).
+    `finding` None skips the finding's check (callers that only ask about citations).
     """
     if status not in VERDICT_NEEDS:
         verdicts = ", ".join(f"'{v}'" for v in VERDICT_NEEDS)
@@ -230,6 +253,14 @@ def verdict_problem(status: str, stances: list[str], rationale: str, *, claim_id
     if missing:
         needs = " and ".join(_describe_stances(group) for group in missing)
         return f"{_a(status)} '{status}' verdict needs {needs} ({_describe_citations(claim_id, stances)})"
+    if finding is not None:
+        if not finding.strip():
+            return f"{_a(status)} '{status}' verdict needs a finding: one plain sentence saying what was found"
+        if len(finding.strip()) > FINDING_MAX_LENGTH:
+            return (
+                f"the finding is {len(finding.strip())} characters; keep it to one sentence of at most "
+                f"{FINDING_MAX_LENGTH} (the rationale holds the detail)"
+            )
     if not (rationale or "").strip():
         return f"{_a(status)} '{status}' verdict needs a rationale: the public text explaining it"
     return None
@@ -347,29 +378,30 @@ def start_review(claim: Claim, *, user, expected_version: int | None = None) -> 
 
 
 def set_verdict(
-    claim: Claim, *, user, status: str, rationale: str, expected_version: int | None = None
+    claim: Claim, *, user, status: str, rationale: str, finding: str, expected_version: int | None = None
 ) -> Claim:
-    """Publish (or change) a claim's verdict with its public rationale. Reviewers (claims.publish_verdict).
+    """Publish (or change) a claim's verdict with its finding and rationale. Reviewers (claims.publish_verdict).
 
     The verdict must be one of the six verdict statuses and the claim must have
-    the citations the verdict needs (DESIGN.md "Status workflow"; VERDICT_NEEDS
-    here). Sets reviewed_by and reviewed_at, and resolves open flags. Setting
-    the same verdict with the same rationale again changes nothing.
+    the citations the verdict needs (VERDICT_NEEDS), a finding (one plain
+    sentence, at most FINDING_MAX_LENGTH characters) and a rationale. Sets
+    reviewed_by and reviewed_at, and resolves open flags. Setting the same
+    verdict with the same finding and rationale again changes nothing.
     """
     require(user, roles.PUBLISH_VERDICT, "publish verdicts")
-    rationale = (rationale or "").strip()
+    rationale, finding = (rationale or "").strip(), (finding or "").strip()
     with transaction.atomic():
         locked = check_version(claim, expected_version)
-        problem = verdict_problem(status, _stances(locked), rationale, claim_id=locked.pk)
+        problem = verdict_problem(status, _stances(locked), rationale, finding=finding, claim_id=locked.pk)
         if problem:
             raise WorkflowError(problem)
-        if locked.status == status and locked.rationale == rationale:
+        if locked.status == status and locked.rationale == rationale and locked.finding == finding:
             _sync(claim, locked)
             return claim
         previous = locked.status
         label = ClaimStatus(status).label
         _resolve_open_flags(locked, user=user, resolution=f"resolved by the verdict '{label}'")
-        locked.status, locked.rationale = status, rationale
+        locked.status, locked.rationale, locked.finding = status, rationale, finding
         locked.reviewed_by, locked.reviewed_at = user, timezone.now()
         if ClaimStatus(previous).is_verdict and previous != status:
             reason = f"verdict changed: {previous} → {status}"
@@ -383,7 +415,7 @@ def set_verdict(
 def reopen(claim: Claim, *, user, reason: str, expected_version: int | None = None) -> Claim:
     """Withdraw a published verdict for another look: the claim goes to in review. Reviewers only.
 
-    The rationale, reviewer and review time are cleared; the previous verdict
+    The finding, rationale, reviewer and review time are cleared; the previous verdict
     stays in the history, with `reason` as the change reason.
     """
     require(user, roles.PUBLISH_VERDICT, "reopen verdicts")
@@ -396,7 +428,7 @@ def reopen(claim: Claim, *, user, reason: str, expected_version: int | None = No
             raise WorkflowError(f"claim {locked.pk} has no verdict to reopen (it is '{locked.status}')")
         previous = locked.status
         locked.status = ClaimStatus.IN_REVIEW
-        locked.rationale, locked.reviewed_by, locked.reviewed_at = "", None, None
+        locked.rationale, locked.finding, locked.reviewed_by, locked.reviewed_at = "", "", None, None
         _save_claim(locked, user=user, reason=f"reopened (was {previous}): {reason}")
     _sync(claim, locked)
     return claim
@@ -452,6 +484,25 @@ def delete_claim(claim: Claim, *, user) -> None:
 # --- citations ---------------------------------------------------------------
 
 
+def _other_stance_problem(claim_id, source, stance: str, *, excluding: Citation | None = None) -> str | None:
+    """A source takes one stance per claim: citing it under a second stance is refused, naming the first.
+
+    The same statute cannot both support and refute one claim; if the reviewer's
+    reading changed, the old citation's stance is changed (replacing it).
+    """
+    others = Citation.objects.filter(claim_id=claim_id, source=source).exclude(stance=stance)
+    if excluding is not None:
+        others = others.exclude(pk=excluding.pk)
+    existing = others.first()
+    if existing is None:
+        return None
+    where = f" at '{existing.pinpoint}'" if existing.pinpoint else ""
+    return (
+        f"claim {claim_id} already cites {source}{where} as '{existing.stance}'; a source takes one stance per "
+        f"claim: to cite it as '{stance}' instead, change that citation's stance (replacing the old one)"
+    )
+
+
 def _duplicate_citation_message(claim_id, source, pinpoint, existing: Citation) -> str:
     where = f"at pinpoint '{pinpoint}'" if pinpoint else "with no pinpoint"
     return (
@@ -473,7 +524,8 @@ def add_citation(
 ) -> Citation:
     """Cite a source for a claim with a stance. Reviewers (sources.add_citation).
 
-    A second citation of the same source at the same pinpoint is refused.
+    A second citation of the same source at the same pinpoint is refused, and
+    so is citing a source the claim already cites under another stance.
     """
     require(user, "sources.add_citation", "add citations")
     if stance not in Stance.values:
@@ -484,6 +536,9 @@ def add_citation(
         existing = Citation.objects.filter(claim=locked, source=source, pinpoint=pinpoint).first()
         if existing:
             raise WorkflowError(_duplicate_citation_message(locked.pk, source, pinpoint, existing))
+        problem = _other_stance_problem(locked.pk, source, stance)
+        if problem:
+            raise WorkflowError(problem)
         citation = Citation(
             claim=locked, source=source, stance=stance, pinpoint=pinpoint, excerpt=excerpt, note=note, added_by=user
         )
@@ -630,6 +685,9 @@ def update_citation(citation: Citation, *, user, **changes) -> Citation:
         )
         if other:
             raise WorkflowError(_duplicate_citation_message(locked.pk, current.source, current.pinpoint, other))
+        problem = _other_stance_problem(locked.pk, current.source, current.stance, excluding=current)
+        if problem:
+            raise WorkflowError(problem)
         if locked.has_verdict:
             stances = _stances(locked, excluding=current) + [current.stance]
             problem = verdict_problem(locked.status, stances, locked.rationale, claim_id=locked.pk)

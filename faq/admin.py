@@ -19,7 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from faq.fetching import RawPage
 from faq.importing import (
@@ -33,6 +34,7 @@ from faq.importing import (
     is_html_file,
 )
 from faq.models import Document, PageCapture, Question
+from faq.publishing import PUBLISH_PERMISSION, set_published
 
 _PAGE_SALT = "faq.admin.import.page"
 # A preview left open over a long lunch may still be confirmed; a week-old one may not.
@@ -198,6 +200,8 @@ class QuestionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    # One link per row ("View"), not "View View on site": the question's own page links to the public one.
+    view_on_site = False
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -205,11 +209,14 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "category", "jurisdiction", "created_at"]
-    list_filter = ["jurisdiction", "category"]
+    list_display = ["title", "is_published", "claims_link", "slug", "jurisdiction", "created_at"]
+    list_filter = ["is_published", "jurisdiction", "category"]
+    actions = ["publish", "unpublish"]
     search_fields = ["title", "slug", "source_url"]
     fields = [
         "title",
+        "is_published",
+        "claims_link",
         "slug",
         "category",
         "jurisdiction",
@@ -220,9 +227,30 @@ class DocumentAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     # The text and its address come from the import; claim offsets index into it.
-    readonly_fields = ["slug", "content_sha256", "created_at", "updated_at"]
+    # Published and withdrawn only through the actions (faq.publishing), never by a stray form save.
+    readonly_fields = ["slug", "is_published", "claims_link", "content_sha256", "created_at", "updated_at"]
     inlines = [PageCaptureInline, QuestionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="claims")
+    def claims_link(self, document):
+        if document.pk is None:
+            return "-"
+        url = reverse("admin:claims_claim_changelist") + f"?question__document__id__exact={document.pk}"
+        return format_html('<a href="{}">triage its claims</a>', url)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    @admin.action(description="Publish selected documents (they and their claims go public)", permissions=["publish"])
+    def publish(self, request, queryset):
+        changed = set_published(queryset, user=request.user, published=True)
+        self.message_user(request, f"Published {len(changed)} document{'s' if len(changed) != 1 else ''}.")
+
+    @admin.action(description="Unpublish selected documents (hidden from every public page)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        changed = set_published(queryset, user=request.user, published=False)
+        self.message_user(request, f"Unpublished {len(changed)} document{'s' if len(changed) != 1 else ''}.")
 
     def get_urls(self):
         return [
@@ -261,7 +289,16 @@ class DocumentAdmin(admin.ModelAdmin):
                     messages.info(request, known)
                     return redirect("admin:faq_document_change", result.document.pk)
                 if not dry_run:
-                    messages.success(request, result.message)
+                    claims = reverse("admin:claims_claim_changelist") + f"?question__document__id__exact={result.document.pk}"
+                    messages.success(
+                        request,
+                        format_html(
+                            '{} It is not public yet: <a href="{}">triage its claims</a>, then publish it with '
+                            "the documents' action.",
+                            result.message,
+                            claims,
+                        ),
+                    )
                     return redirect("admin:faq_document_change", result.document.pk)
                 # The preview carries the text (or the page) itself forward, so an uploaded
                 # file need not be sent again and a URL is not fetched twice.

@@ -1,6 +1,17 @@
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+# Long enough to tell documents apart, short enough for a table column.
+SHORT_NAME_LENGTH = 32
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents an editor has published: the only ones any public page, export or feed shows."""
+        return self.filter(is_published=True)
 
 
 class Document(models.Model):
@@ -10,7 +21,7 @@ class Document(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The document's address on the public site: /faq/<slug>/.",
+        help_text="The document's address on the public site: /faq/ followed by this slug.",
     )
     category = models.CharField(
         max_length=200,
@@ -38,8 +49,15 @@ class Document(models.Model):
         max_length=64,
         help_text="SHA-256 of body: re-importing the same text is recognised and changes nothing.",
     )
+    is_published = models.BooleanField(
+        default=False,
+        help_text="Shown on the public site. A new import stays unpublished until an editor publishes it, "
+        "so its claims can be triaged first.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -53,6 +71,24 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})
+
+    @property
+    def publisher(self) -> str:
+        """Who published the page, as its web address names them ("example.org"); empty without a source URL."""
+        host = urlsplit(self.source_url).hostname or ""
+        return host.removeprefix("www.")
+
+    @property
+    def short_name(self) -> str:
+        """The title cut to a few words at a word boundary, for tables that repeat it on every row.
+
+        Derived from the title already loaded with the row: no extra query, nothing to keep in sync.
+        """
+        title = self.title
+        if len(title) <= SHORT_NAME_LENGTH:
+            return title
+        cut = title[: SHORT_NAME_LENGTH - 1].rsplit(" ", 1)[0] or title[: SHORT_NAME_LENGTH - 1]
+        return cut.rstrip(" ,;:-–") + "…"
 
 
 class Question(models.Model):

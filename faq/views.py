@@ -12,15 +12,24 @@ from django.shortcuts import get_object_or_404, render
 from claims.highlight import paragraphs, status_counts
 from claims.models import Claim
 from config.public import public_page
+from claims.models import ClaimStatus
 from faq.models import Document
+
+LEGEND_ORDER = [
+    *ClaimStatus.verdicts(),
+    ClaimStatus.FLAGGED,
+    ClaimStatus.IN_REVIEW,
+    ClaimStatus.UNREVIEWED,
+    ClaimStatus.NOT_CHECKABLE,
+]
 
 
 @public_page
 def home(request):
     """Every document with a bar of its claims by status, and the totals."""
-    documents = list(Document.objects.annotate(question_count=Count("questions")).order_by("title"))
+    documents = list(Document.objects.public().annotate(question_count=Count("questions")).order_by("title"))
     by_document = defaultdict(Counter)
-    rows = Claim.objects.order_by().values_list("question__document", "status").annotate(n=Count("pk"))
+    rows = Claim.objects.visible().order_by().values_list("question__document", "status").annotate(n=Count("pk"))
     for document_id, status, n in rows:
         by_document[document_id][status] = n
     for document in documents:
@@ -41,9 +50,9 @@ def home(request):
 @public_page
 def document_detail(request, slug):
     """The document as published, every claim highlighted in place with its status."""
-    document = get_object_or_404(Document, slug=slug)
+    document = get_object_or_404(Document.objects.public(), slug=slug)
     claims = Claim.objects.order_by("start", "position").only(
-        "pk", "question_id", "quote", "start", "end", "status", "position"
+        "pk", "question_id", "quote", "start", "end", "status", "position", "finding"
     )
     questions = list(
         document.questions.order_by("number").prefetch_related(Prefetch("claims", queryset=claims))
@@ -59,7 +68,8 @@ def document_detail(request, slug):
         {
             "document": document,
             "questions": questions,
-            "legend": status_counts(statuses),
+            # Verdicts lead the legend, as they lead the page; not checkable comes last.
+            "legend": sorted(status_counts(statuses), key=lambda part: LEGEND_ORDER.index(part.status)),
             "claim_total": len(statuses),
         },
     )

@@ -154,7 +154,12 @@ class LinkCheckFilter(admin.SimpleListFilter):
     parameter_name = "link"
 
     def lookups(self, request, model_admin):
-        return [("broken", "Broken (error or no answer)"), ("working", "Working"), ("unchecked", "Never checked")]
+        return [
+            ("broken", "Broken (error or no answer)"),
+            ("working", "Working"),
+            ("unchecked", "Never checked"),
+            ("front_page", "Needs a deep link (front page only)"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "broken":
@@ -163,6 +168,8 @@ class LinkCheckFilter(admin.SimpleListFilter):
             return queryset.working_links()
         if self.value() == "unchecked":
             return queryset.filter(link_checked_at__isnull=True)
+        if self.value() == "front_page":
+            return queryset.needs_deep_link()
         return queryset
 
 

@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -169,6 +170,16 @@ class SourceFromCitation:
     parsed: citations.ParsedCitation
 
 
+# A bare front-page address: scheme, host (and port), then at most a slash. No path, query or fragment.
+# The same pattern on SQLite (Django's REGEXP) and PostgreSQL (~).
+FRONT_PAGE_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+/?$"
+
+
+def is_front_page_url(url: str) -> bool:
+    """Whether `url` is only a site's front page (see SourceQuerySet.needs_deep_link)."""
+    return re.match(FRONT_PAGE_URL, url or "") is not None
+
+
 class SourceQuerySet(models.QuerySet):
     def from_citation(self, text: str, **defaults) -> "Source":
         """The source for a typed citation ("G.S. 108A-80(a)", "FERPA"), created if new.
@@ -257,6 +268,11 @@ class SourceQuerySet(models.QuerySet):
     def working_links(self):
         """Sources whose last link check got an answer below 400."""
         return self.filter(link_checked_at__isnull=False).exclude(_BROKEN_LINK)
+
+    def needs_deep_link(self):
+        """Sources whose URL is a site's front page ("https://outlet.example/"): a reader cannot find the
+        evidence from there, so an editor should replace it with the page itself."""
+        return self.filter(url__regex=FRONT_PAGE_URL)
 
 
 _DOCUMENT_HAS_NO_CITATION = (

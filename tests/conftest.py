@@ -35,12 +35,16 @@ def small_faq_text() -> str:
 
 @pytest.fixture
 def import_text(db):
-    """Import FAQ text through the one importer and return the saved Document."""
+    """Import FAQ text through the one importer and return the saved Document, published unless told not to."""
     from faq.importing import ImportOptions, import_faq_text
+    from faq.publishing import set_published
 
-    def _import(text: str = SMALL_FAQ, **options):
+    def _import(text: str = SMALL_FAQ, *, published: bool = True, **options):
         options.setdefault("source_url", "https://example.org/faq")
-        return import_faq_text(text, name="test.txt", options=ImportOptions(**options)).document
+        document = import_faq_text(text, name="test.txt", options=ImportOptions(**options)).document
+        if published and document is not None:
+            set_published([document], user=None, published=True)
+        return document
 
     return _import
 

@@ -27,15 +27,25 @@ def claims_of(document) -> list[Claim]:
     return list(Claim.objects.filter(question__document=document).order_by("question__number", "position"))
 
 
-def set_status(claim, status, *, rationale="", reviewed_at=None, reviewed_by=None, when=None) -> Claim:
+def set_status(claim, status, *, rationale="", finding="", reviewed_at=None, reviewed_by=None, when=None) -> Claim:
     """Give `claim` a status as a transition would, recording one history row dated `when` (default now)."""
     Claim.objects.filter(pk=claim.pk).update(
-        status=status, rationale=rationale, reviewed_at=reviewed_at, reviewed_by=reviewed_by
+        status=status, rationale=rationale, finding=finding, reviewed_at=reviewed_at, reviewed_by=reviewed_by
     )
     claim.refresh_from_db()
     Claim.history.bulk_history_create([claim], update=True, default_date=when or datetime.now(timezone.utc))
     return claim
 
 
-def publish(claim, status, *, rationale="Checked against the statute.", reviewed_by=None, reviewed_at=REVIEWED_AT):
-    return set_status(claim, status, rationale=rationale, reviewed_at=reviewed_at, reviewed_by=reviewed_by)
+def publish(
+    claim,
+    status,
+    *,
+    rationale="Checked against the statute.",
+    finding="The statute says otherwise.",
+    reviewed_by=None,
+    reviewed_at=REVIEWED_AT,
+):
+    return set_status(
+        claim, status, rationale=rationale, finding=finding, reviewed_at=reviewed_at, reviewed_by=reviewed_by
+    )

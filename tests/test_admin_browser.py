@@ -81,18 +81,42 @@ def test_an_editor_flags_and_a_reviewer_is_refused_then_publishes(page, live_ser
     page.goto(change)
     add_citation(page, "108A-80", "context", "(a)")
     page.select_option("#id_verdict", "supported")
+    # Before saving, the form lists what the verdict still lacks, and updates as the reviewer types.
+    missing = page.locator("#verdict-missing")
+    assert missing.inner_text() == (
+        "Still missing for 'Supported': at least one citation with stance 'supports'; a finding; a rationale."
+    )
+    page.fill("#id_verdict_finding", "Federal and state law restrict it.")
     page.fill("#id_verdict_rationale", "The statute restricts disclosure.")
+    assert missing.inner_text() == "Still missing for 'Supported': at least one citation with stance 'supports'."
+    page.check("#id_confirm_publish")
     submit(page, "input[name=_continue]")
     refusal = "a 'supported' verdict needs at least one citation with stance 'supports' (claim"
     assert refusal in page.locator("ul.errorlist.nonfield").inner_text()
     assert Claim.objects.get(pk=claim.pk).status == "flagged"
 
     add_citation(page, "1396a", "supports", "(a)(7)")
+    assert page.locator("#verdict-missing").inner_text() == "Everything 'Supported' needs is here; tick 'Publish it' and save."
+    page.check("#id_confirm_publish")
     submit(page, "input[name=_continue]")
+    message = page.locator("ul.messagelist")
+    assert message.inner_text() == f"Published 'Supported' on claim {claim.pk}: see it on the public site."
+    assert message.locator("a").get_attribute("href") == f"/claims/{claim.pk}/"
+    # The change page fits a 1280 px screen: no sideways scrolling.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     published = Claim.objects.get(pk=claim.pk)
     assert (published.status, published.reviewed_by.username) == ("supported", "rita")
     assert published.citations.count() == 2 and not published.flags.open().exists()
 
+    # Flagging it now is refused at once, before any note is asked for.
+    sign_in(page, base, "edna")
+    page.goto(f"{base}/admin/claims/claim/?q=legal+restrictions+on+sharing")
+    page.check(f"input[name=_selected_action][value='{claim.pk}']")
+    page.select_option("select[name=action]", "flag_selected")
+    submit(page, "button[name=index]")
+    assert page.locator("#id_note").count() == 0
+    assert "has a published verdict ('Supported'); a reviewer reopens it first." in page.locator("ul.messagelist").inner_text()
     for url in ["/admin/", "/admin/sources/source/", f"/admin/claims/claim/{claim.pk}/history/", "/admin/claims/staffprofile/"]:
         page.goto(f"{base}{url}")
     # Every admin page visited, select2 widget included, ran under the Content-Security-Policy.

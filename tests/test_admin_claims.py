@@ -115,10 +115,51 @@ def test_a_reviewer_cites_and_publishes_in_one_save(client, claim, reviewer):
     client.force_login(reviewer)
     data = form_data(client.get(change_url(claim)))
     inline_row(data, "citations", source=source.pk, stance="supports", pinpoint="(a)")
-    data.update(verdict="supported", verdict_rationale="The statute says so.")
-    assert client.post(change_url(claim), data).status_code == 302
+    data.update(
+        verdict="supported", verdict_finding="Yes.", verdict_rationale="The statute says so.", confirm_publish="on"
+    )
+    response = client.post(change_url(claim), data, follow=True)
     saved = fresh(claim)
     assert (saved.status, saved.reviewed_by, saved.citations.get().pinpoint) == ("supported", reviewer, "(a)")
+    assert saved.finding == "Yes."
+    # The message names what was published and links to the public page; not Django's generic one.
+    message = [str(m) for m in response.context["messages"]]
+    assert message == [
+        f"Published 'Supported' on claim {claim.pk}: "
+        f'<a href="/claims/{claim.pk}/">see it on the public site</a>.'
+    ]
+
+
+def test_publishing_asks_for_confirmation_and_keeps_what_was_typed(client, claim, reviewer):
+    source = new_source(title="Confidentiality")
+    client.force_login(reviewer)
+    data = form_data(client.get(change_url(claim)))
+    inline_row(data, "citations", source=source.pk, stance="supports")
+    data.update(verdict="supported", verdict_finding="Yes, it is.", verdict_rationale="The statute says so.")
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 200
+    assert "tick &#x27;Publish it&#x27; to confirm: &#x27;Supported&#x27; will appear" in error_text(response)
+    assert fresh(claim).status == "unreviewed" and not claim.citations.exists()
+    assert 'value="Yes, it is."' in response.content.decode()
+
+
+def test_a_verdict_without_a_finding_is_refused_and_nothing_is_saved(client, claim, reviewer):
+    source = new_source(title="Confidentiality")
+    client.force_login(reviewer)
+    data = form_data(client.get(change_url(claim)))
+    inline_row(data, "citations", source=source.pk, stance="supports")
+    data.update(verdict="supported", verdict_rationale="The statute says so.", confirm_publish="on")
+    response = client.post(change_url(claim), data)
+    assert "a 'supported' verdict needs a finding" in error_text(response)
+    assert fresh(claim).status == "unreviewed" and not claim.citations.exists()
+
+
+def test_the_verdict_field_lists_what_each_verdict_needs_without_pointing_outside(client, claim, reviewer):
+    client.force_login(reviewer)
+    page = client.get(change_url(claim)).content.decode()
+    assert "<strong>Partly supported</strong>: at least one citation with stance &#x27;supports&#x27;" in page
+    assert 'id="verdict-missing" aria-live="polite"' in page and "claimledger-desk.js" in page
+    assert "DESIGN" not in page
 
 
 def test_a_refused_verdict_shows_the_rule_on_the_form_and_saves_nothing(client, claim, reviewer):
@@ -126,7 +167,9 @@ def test_a_refused_verdict_shows_the_rule_on_the_form_and_saves_nothing(client, 
     client.force_login(reviewer)
     data = form_data(client.get(change_url(claim)))
     inline_row(data, "citations", source=source.pk, stance="context")
-    data.update(verdict="supported", verdict_rationale="x", statement="Changed too.")
+    data.update(
+        verdict="supported", verdict_finding="x", verdict_rationale="x", statement="Changed too.", confirm_publish="on"
+    )
     response = client.post(change_url(claim), data)
     assert response.status_code == 200
     rule = "a 'supported' verdict needs at least one citation with stance 'supports'"
@@ -139,7 +182,7 @@ def test_a_rationale_without_a_verdict_is_refused_on_the_form(client, claim, rev
     client.force_login(reviewer)
     response = post_change_form(client, claim, verdict="", verdict_rationale="Because.")
     assert response.status_code == 200
-    assert "choose a verdict: a rationale is published together with one" in error_text(response)
+    assert "choose a verdict: a finding and rationale are published together with one" in error_text(response)
 
 
 def test_an_editor_cannot_change_the_statement_behind_a_verdict(client, claim, editor, reviewer):
@@ -300,3 +343,4 @@ def test_a_stance_change_on_the_citation_page_that_breaks_a_verdict_is_refused(c
     response = client.post(f"/admin/sources/citation/{citation.pk}/change/", data)
     assert "changing this citation would leave the published verdict" in error_text(response)
     assert fresh(citation).stance == "supports"
+

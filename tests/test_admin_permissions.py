@@ -42,7 +42,7 @@ def _verdict(status):
         cite(claim, MINIMAL_STANCES[status], user=ctx["helper"])
         # Anonymous users have no form to open.
         data = form_data(client.get(change_url(claim))) if ctx["user"].is_authenticated else {}
-        data.update(verdict=status, verdict_rationale="Read the statute.")
+        data.update(verdict=status, verdict_finding="Found so.", verdict_rationale="Read the statute.", confirm_publish="on")
         return client.post(change_url(claim), data)
 
     return post, lambda ctx: Claim.objects.get(pk=ctx["claim"].pk).status == status

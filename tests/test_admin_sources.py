@@ -166,3 +166,11 @@ def test_the_source_list_shows_each_links_status_and_when_it_was_checked(client,
     assert "✓ 200" in page and "✗ broken: HTTP 404" in page and "✗ broken: timeout after 5s" in page
     assert '<td class="field-link">not checked</td>' in page
     assert page.count("May 6, 2025, 7:08 a.m.") == 3
+
+
+def test_editors_find_sources_that_only_link_to_a_front_page(client, reviewer, checked_sources):
+    Source.objects.create(title="outlet", url="https://news.example/", link_status=200, link_checked_at=CHECKED)
+    client.force_login(reviewer)
+    response = client.get(f"{LIST_URL}?link=front_page")
+    assert [source.title for source in response.context["cl"].result_list] == ["outlet"]
+    assert "Needs a deep link (front page only)" in response.content.decode()

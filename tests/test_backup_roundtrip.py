@@ -45,10 +45,10 @@ def reviewed(import_text, small_document):
     claims = claims_of(document)
     for claim in claims[:6]:
         workflow.add_citation(claim, user=reviewer, source=source, stance="refutes", pinpoint=f"({claim.pk})")
-        workflow.set_verdict(claim, user=reviewer, status="contradicted", rationale="The statute says otherwise.")
+        workflow.set_verdict(claim, user=reviewer, status="contradicted", finding="The statute says otherwise.", rationale="The statute says otherwise.")
     for _ in range(6):  # a history longer than the claim page shows
         workflow.reopen(claims[0], user=reviewer, reason="again")
-        workflow.set_verdict(claims[0], user=reviewer, status="contradicted", rationale="Still no.")
+        workflow.set_verdict(claims[0], user=reviewer, status="contradicted", finding="Still no.", rationale="Still no.")
     workflow.flag(claims[7], user=reviewer, reason="citation_needed")
     return document
 

@@ -33,7 +33,7 @@ def test_every_transition_refuses_a_stale_version(claim):
     for attempt in (
         lambda: workflow.flag(claim, user=alice, reason="vague", expected_version=1),
         lambda: workflow.mark_not_checkable(claim, user=alice, expected_version=1),
-        lambda: workflow.set_verdict(claim, user=alice, status="unverifiable", rationale="x", expected_version=1),
+        lambda: workflow.set_verdict(claim, user=alice, status="unverifiable", rationale="x", finding="Found so.", expected_version=1),
         lambda: workflow.split_claim(claim, user=alice, at=3, expected_version=1),
     ):
         with pytest.raises(workflow.StaleEdit, match="was changed by alice"):

@@ -191,6 +191,17 @@ class TestCommand:
         fixed.refresh_from_db()
         assert fixed.link_status == 200
 
+    def test_a_front_page_answers_yet_is_listed_as_needing_a_deep_link(self, server):
+        front = Source.objects.create(title="An outlet", url=server.url + "/")
+        Source.objects.create(title="An article", url=server.url + "/ok")
+
+        output = self.run()
+
+        assert "Checked 2 links: 2 ok, 0 broken." in output
+        assert f"needs a deep link  source {front.pk}: {server.url}/ is a front page, not the evidence" in output
+        assert "1 source need a deep link." in output
+        assert list(Source.objects.needs_deep_link()) == [front]
+
     def test_an_unknown_source_id_is_refused_by_name(self):
         with pytest.raises(CommandError, match="--source 999: no such source"):
             self.run("--source", "999")

@@ -30,7 +30,7 @@ def test_no_public_url_shows_a_login_name_or_an_email(client, small_document):
     workflow.flag(first, user=editor, reason="citation_needed", note="by the editor")
     for claim, who in [(first, reviewer), (second, reviewer), (third, named)]:
         workflow.add_citation(claim, user=who, source=source, stance="supports", pinpoint=f"(b)({claim.pk})")
-        workflow.set_verdict(claim, user=who, status="supported", rationale="The statute says so.")
+        workflow.set_verdict(claim, user=who, status="supported", finding="The statute says so.", rationale="The statute says so.")
     workflow.reopen(second, user=reviewer, reason="another look")
     workflow.relate(first, fourth, user=editor, kind="contradicts")
 

@@ -43,7 +43,7 @@ def json_ld(html: str):
 
 def test_claim_page_shows_the_claim_highlighted_in_its_answer(client, claims):
     html = page(client, claims[1])
-    assert "<mark class=\"this st-" in html
+    assert '<mark class="this st-unreviewed">' in html
     assert re.search(r'<mark class="this[^"]*"[^>]*>It is blue because of Rayleigh scattering, e.g. of sunlight.</mark>', html)
     assert "The sky is blue." in html
     assert "Question 1: Is the sky blue?" in html
@@ -54,7 +54,7 @@ def test_claim_page_shows_status_rationale_reviewer_and_date_of_a_published_verd
     StaffProfile.objects.create(user=reviewer, public_name="R. Reviewer, legal desk")
     publish(claims[2], ClaimStatus.SUPPORTED, rationale="Section 1232g covers education records.", reviewed_by=reviewer)
     html = page(client, claims[2])
-    assert 'Status: <span class="badge st-supported"' in html and ">Supported</span>" in html
+    assert 'Status: <span class="badge st-supported">Supported</span>' in html
     assert "Section 1232g covers education records." in html
     assert "Verdict published by R. Reviewer, legal desk on" in html and "14 March 2025" in html
 
@@ -313,3 +313,36 @@ def test_a_long_history_shows_the_latest_changes_and_links_to_the_full_paginated
 
 def test_the_history_page_of_an_unknown_claim_is_404(client, db):
     assert client.get("/claims/987654/history/").status_code == 404
+def test_the_claim_page_says_who_said_it_where_and_when_and_the_finding(client, import_text):
+    from datetime import date
+
+    document = import_text(
+        source_url="https://www.agency.example/help/faq", retrieved_on=date(2026, 4, 29), slug="said"
+    )
+    claim = claims_of(document)[2]
+    reviewer = User.objects.create(username="rlogin", first_name="Rita", last_name="Reviewer")
+    StaffProfile.objects.create(user=reviewer, public_name="Rita Reviewer")
+    publish(claim, ClaimStatus.CONTRADICTED, finding="FERPA covers schools, not benefits.", reviewed_by=reviewer)
+    html = page(client, claim)
+    assert "Said by <strong>agency.example</strong> in the FAQ" in html
+    assert '<a href="https://www.agency.example/help/faq" rel="nofollow noopener">“A Small FAQ” (original page)</a>' in html
+    assert 'as read on <time datetime="2026-04-29">29 April 2026</time>' in html
+    assert '<p class="finding">FERPA covers schools, not benefits.</p>' in html
+    assert '<a href="/how-we-rate/#contradicted">How we rate claims</a>' in html
+    assert "by Rita Reviewer" in html and "rlogin" not in html
+
+
+def test_an_unreviewed_claim_shows_no_finding(client, claims):
+    set_status(claims[0], ClaimStatus.IN_REVIEW, finding="Draft finding.")
+    assert "Draft finding." not in page(client, claims[0])
+
+
+@pytest.mark.django_db
+def test_how_we_rate_explains_every_status_and_what_each_verdict_needs(client, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the ETag's stamp; the page itself reads no table
+        html = client.get("/how-we-rate/").content.decode()
+    for status in ClaimStatus:
+        assert f'<div id="{status.value}"><dt><span class="badge st-{status.value}">{status.label}</span>' in html
+        assert status.meaning in html
+    assert "Needs at least one citation with stance &#x27;supports&#x27;, a finding and a rationale." in html
+    assert "DESIGN" not in html

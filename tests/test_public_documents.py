@@ -46,9 +46,13 @@ def test_document_page_highlights_every_claim_in_place_with_a_link_a_colour_and_
     html = client.get(f"/faq/{small_document.slug}/").content.decode()
     for claim in claims:
         assert f'href="/claims/{claim.pk}/"' in html
-    marked = re.search(rf'<a class="claim st-([a-z_]+)" id="c{claims[2].pk}"[^>]*><mark>(.*?)</mark> '
-                       r'<span class="tag">(.*?)</span>', html)
-    assert marked.groups() == (ClaimStatus.SUPPORTED.value, "FERPA covers education records.", "Supported")
+    marked = re.search(rf'<a class="claim st-(\w+) verdict-claim" id="c{claims[2].pk}"[^>]*><mark>(.*?)</mark> '
+                       r'<span class="tag">(.*?)</span><span class="preview"><strong>(.*?)</strong> (.*?) <span', html)
+    assert marked.groups() == (
+        "supported", "FERPA covers education records.", "Supported", "Supported.", "The statute says otherwise."
+    )
+    # Claims without a verdict are links too, but not marked as verdicts.
+    assert html.count("verdict-claim") == 1 and html.count('<a class="claim st-unreviewed"') == len(claims) - 1
 
 
 def test_document_page_keeps_the_text_between_claims_and_its_paragraphs(client, import_text):
@@ -57,7 +61,8 @@ def test_document_page_keeps_the_text_between_claims_and_its_paragraphs(client, 
     html = client.get(f"/faq/{document.slug}/").content.decode()
     paragraphs = re.findall(r'<p class="answer">(.*?)</p>', html, flags=re.S)
     bracketed = [
-        re.sub(r'<a class="claim[^"]*"[^>]*><mark>(.*?)</mark> <span class="tag">Unreviewed</span></a>', r"[\1]", p)
+        re.sub(r'<a class="claim[^"]*"[^>]*><mark>(.*?)</mark> <span class="tag">Unreviewed</span>'
+               r'<span class="preview">.*?</span></span></a>', r"[\1]", p)
         for p in paragraphs
     ]
     assert bracketed == ["[First claim.] [Second claim.]", "[A new paragraph.]\n[With a line break.]"]
@@ -97,4 +102,34 @@ def test_document_page_query_count_is_the_same_for_a_small_document_and_the_seed
     with django_assert_num_queries(4):
         html = client.get(f"/faq/{seed_document.slug}/").content.decode()
     assert html.count('class="qa"') == 20
-    assert html.count('<a class="claim ') == len(claims_of(seed_document))
+    assert html.count('<a class="claim st-') == len(claims_of(seed_document))
+
+
+def test_the_stylesheet_can_filter_the_document_page_by_every_status():
+    from django.conf import settings
+
+    from claims.models import ClaimStatus
+
+    css = (settings.BASE_DIR / "static" / "claimledger.css").read_text()
+    for status in ClaimStatus:
+        assert f".faq:has(#only-{status.value}:target) .qa:not(:has(a.claim.st-{status.value}))" in css
+
+
+def test_each_count_on_home_links_to_those_claims_in_the_table(client, small_document):
+    publish(claims_of(small_document)[0], ClaimStatus.CONTRADICTED)
+    html = client.get("/").content.decode()
+    link = f'<a href="/claims/?document={small_document.slug}&amp;status=contradicted">'
+    assert f'{link}<span class="swatch st-contradicted" aria-hidden="true"></span>Contradicted: <strong>1</strong></a>' in html
+
+
+def test_the_document_legend_leads_with_verdicts_and_each_entry_filters_the_page(client, small_document):
+    first, second, *_ = claims_of(small_document)
+    set_status(first, ClaimStatus.NOT_CHECKABLE)
+    publish(second, ClaimStatus.CONTRADICTED)
+    html = client.get(f"/faq/{small_document.slug}/").content.decode()
+    order = re.findall(r'<a class="filter" href="#only-(\w+)">', html)
+    assert order == ["contradicted", "unreviewed", "not_checkable"]
+    for status in order:
+        assert f'<span class="filter-target" id="only-{status}"></span>' in html
+    assert '<input type="checkbox" id="mark-not-checkable">' in html
+    assert "{#" not in html and "{%" not in html  # no template comment leaks onto the page

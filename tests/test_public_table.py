@@ -29,7 +29,7 @@ def claims(small_document):
 
 def listed(client, query="") -> list[int]:
     html = client.get(f"/claims/?{query}").content.decode()
-    return [int(pk) for pk in re.findall(r'<td ><a href="/claims/(\d+)/">#', html)]
+    return [int(pk) for pk in re.findall(r'<td data-col="id"[^>]*><a href="/claims/(\d+)/">#', html)]
 
 
 def pks(*claims):
@@ -173,3 +173,15 @@ def test_csv_export_never_hands_a_spreadsheet_a_formula(client, import_text):
     assert rows[0]["quote"] == "'=HYPERLINK(\"http://evil.example\",\"x\") is text."
     data = client.get("/claims/export.json?document=formulas").json()
     assert data["claims"][0]["quote"] == "=HYPERLINK(\"http://evil.example\",\"x\") is text."
+
+
+def test_rows_show_the_document_by_its_short_name_with_the_full_title_on_hover(client, import_text):
+    import_text("A Rather Long Title For A Frequently Asked Questions Page\n\n1. Why?\n\nBecause.\n", slug="long")
+    html = client.get("/claims/").content.decode()
+    assert '<span title="A Rather Long Title For A Frequently Asked Questions Page">A Rather Long Title For A…</span>' in html
+
+
+def test_the_filters_are_behind_a_button_until_a_filter_is_applied(client, claims):
+    assert '<details class="filter-box">\n<summary>Filter claims</summary>' in client.get("/claims/").content.decode()
+    filtered = client.get("/claims/?status=unreviewed").content.decode()
+    assert '<details class="filter-box" open>\n<summary>Filter claims (filtered)</summary>' in filtered

@@ -20,7 +20,7 @@ def test_a_backup_restores_every_public_page_byte_for_byte(small_document, tmp_p
     reviewer = User.objects.get(pk=reviewer.pk)
     claim = claims_of(small_document)[0]
     workflow.add_citation(claim, user=reviewer, source=Source.objects.create(title="FERPA"), stance="supports")
-    workflow.set_verdict(claim, user=reviewer, status="supported", rationale="Yes.")
+    workflow.set_verdict(claim, user=reviewer, status="supported", finding="It holds.", rationale="Yes.")
 
     out = io.StringIO()
     call_command("restore_drill", backup_file=str(tmp_path / "backup"), stdout=out)

@@ -148,3 +148,20 @@ def test_defaults_cannot_replace_the_canonical_citation():
 
     assert not Source.objects.exists()
 
+
+
+@pytest.mark.django_db
+def test_only_bare_front_pages_need_a_deep_link():
+    urls = {
+        "https://news.example": True,
+        "https://www.news.example/": True,
+        "HTTP://news.example:8080/": True,
+        "https://news.example/2025/03/story": False,
+        "https://news.example/?p=12": False,
+        "https://news.example/#section": False,
+        "": False,
+    }
+    for url in urls:
+        Source.objects.create(title=url or "no url", url=url)
+    flagged = set(Source.objects.needs_deep_link().values_list("url", flat=True))
+    assert flagged == {url for url, bare in urls.items() if bare}

@@ -25,6 +25,7 @@ RULES = {
     "claims/export.json": PUBLIC,
     "claims/<int:pk>/": PUBLIC,
     "claims/<int:pk>/history/": PUBLIC,
+    "how-we-rate/": PUBLIC,
     "claimreview.json": PUBLIC,
     "sources/": PUBLIC,
     "sources/<int:pk>/": PUBLIC,

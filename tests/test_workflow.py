@@ -159,7 +159,7 @@ def test_a_claim_with_a_verdict_is_reopened_not_moved_to_review(claim, editor, r
 @pytest.mark.parametrize("status", VERDICTS)
 def test_a_reviewer_publishes_each_verdict_with_the_citations_it_needs(claim, reviewer, status):
     cite(claim, MINIMAL_STANCES[status], user=reviewer)
-    workflow.set_verdict(claim, user=reviewer, status=status, rationale="Read the statute.")
+    workflow.set_verdict(claim, user=reviewer, status=status, rationale="Read the statute.", finding="Found so.")
     saved = fresh(claim)
     assert saved.status == status and saved.rationale == "Read the statute."
     assert saved.reviewed_by == reviewer and saved.reviewed_at is not None
@@ -170,7 +170,7 @@ def test_a_verdict_without_the_citations_it_needs_is_refused(claim, reviewer, st
     stances, rule = INSUFFICIENT[status]
     cite(claim, stances, user=reviewer)
     with refused(rule):
-        workflow.set_verdict(claim, user=reviewer, status=status, rationale="Read the statute.")
+        workflow.set_verdict(claim, user=reviewer, status=status, rationale="Read the statute.", finding="Found so.")
     assert fresh(claim).status == ClaimStatus.UNREVIEWED
 
 
@@ -178,13 +178,13 @@ def test_a_verdict_without_the_citations_it_needs_is_refused(claim, reviewer, st
 def test_every_verdict_needs_a_rationale(claim, reviewer, status):
     cite(claim, MINIMAL_STANCES[status], user=reviewer)
     with refused(f"'{status}' verdict needs a rationale: the public text explaining it"):
-        workflow.set_verdict(claim, user=reviewer, status=status, rationale="   ")
+        workflow.set_verdict(claim, user=reviewer, status=status, rationale="   ", finding="Found so.")
 
 
 def test_the_refusal_says_which_citations_the_claim_has(claim, reviewer):
     cite(claim, ["context"], user=reviewer)
     with refused(f"(claim {claim.pk} has 1 'context')"):
-        workflow.set_verdict(claim, user=reviewer, status="supported", rationale="x")
+        workflow.set_verdict(claim, user=reviewer, status="supported", rationale="x", finding="Found so.")
 
 
 def test_partly_supported_without_any_citation_names_both_missing_stances(claim, reviewer):
@@ -192,19 +192,19 @@ def test_partly_supported_without_any_citation_names_both_missing_stances(claim,
         "needs at least one citation with stance 'supports' and at least one citation with stance "
         "'refutes' or 'context'"
     ):
-        workflow.set_verdict(claim, user=reviewer, status="partly_supported", rationale="x")
+        workflow.set_verdict(claim, user=reviewer, status="partly_supported", rationale="x", finding="Found so.")
 
 
 @pytest.mark.parametrize("status", ["unreviewed", "flagged", "in_review", "not_checkable", "true-ish"])
 def test_only_the_six_verdicts_can_be_published(claim, reviewer, status):
     with refused(f"'{status}' is not a verdict; the verdicts are 'supported'"):
-        workflow.set_verdict(claim, user=reviewer, status=status, rationale="x")
+        workflow.set_verdict(claim, user=reviewer, status=status, rationale="x", finding="Found so.")
 
 
 def test_an_editor_cannot_publish_a_verdict(claim, editor, reviewer):
     cite(claim, ["supports"], user=reviewer)
     with pytest.raises(workflow.NotAllowed, match=r"only reviewers may publish verdicts \(permission claims\.publish_"):
-        workflow.set_verdict(claim, user=editor, status="supported", rationale="x")
+        workflow.set_verdict(claim, user=editor, status="supported", rationale="x", finding="Found so.")
     assert fresh(claim).status == ClaimStatus.UNREVIEWED
 
 
@@ -226,7 +226,7 @@ def test_publishing_a_verdict_resolves_the_open_flags(claim, editor, reviewer):
 def test_a_reviewer_changes_a_verdict_when_the_evidence_allows(claim, reviewer):
     publish(claim, "supported", user=reviewer)
     cite(claim, ["refutes"], user=reviewer)
-    workflow.set_verdict(claim, user=reviewer, status="contradicted", rationale="Repealed in 2024.")
+    workflow.set_verdict(claim, user=reviewer, status="contradicted", rationale="Repealed in 2024.", finding="Found so.")
     assert fresh(claim).status == "contradicted"
     assert claim.history.first().history_change_reason == "verdict changed: supported → contradicted"
 
@@ -234,7 +234,7 @@ def test_a_reviewer_changes_a_verdict_when_the_evidence_allows(claim, reviewer):
 def test_the_same_verdict_again_writes_nothing(claim, reviewer):
     publish(claim, "supported", user=reviewer, rationale="Same.")
     version, rows = fresh(claim).version, claim.history.count()
-    workflow.set_verdict(claim, user=reviewer, status="supported", rationale="Same.")
+    workflow.set_verdict(claim, user=reviewer, status="supported", rationale="Same.", finding="The statute says so.")
     assert fresh(claim).version == version and claim.history.count() == rows
 
 
@@ -292,7 +292,22 @@ def test_the_same_source_and_pinpoint_cannot_be_cited_twice(claim, reviewer):
     workflow.add_citation(claim, user=reviewer, source=source, stance="context", pinpoint="(a)")
     with refused(f"claim {claim.pk} already cites FERPA at pinpoint '(a)' (stance 'context')"):
         workflow.add_citation(claim, user=reviewer, source=source, stance="refutes", pinpoint="(a)")
-    workflow.add_citation(claim, user=reviewer, source=source, stance="refutes", pinpoint="(b)")
+    workflow.add_citation(claim, user=reviewer, source=source, stance="context", pinpoint="(b)")
+
+
+def test_a_source_takes_one_stance_per_claim_and_the_refusal_says_how_to_replace_it(claim, reviewer):
+    source = new_source(title="FERPA")
+    first = workflow.add_citation(claim, user=reviewer, source=source, stance="supports", pinpoint="(a)")
+    replace = "change that citation's stance (replacing the old one)"
+    with refused(f"claim {claim.pk} already cites FERPA at '(a)' as 'supports'; a source takes one stance per claim"):
+        workflow.add_citation(claim, user=reviewer, source=source, stance="refutes", pinpoint="(b)")
+    second = workflow.add_citation(claim, user=reviewer, source=source, stance="supports", pinpoint="(b)")
+    with refused(replace):
+        workflow.update_citation(second, user=reviewer, stance="refutes")
+    # Replacing: the stance changes on every citation of the source, one at a time, never two stances at once.
+    workflow.remove_citation(second, user=reviewer)
+    workflow.update_citation(first, user=reviewer, stance="refutes")
+    assert list(claim.citations.values_list("stance", flat=True)) == ["refutes"]
 
 
 def test_an_unknown_stance_is_refused(claim, reviewer):

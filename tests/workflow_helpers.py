@@ -75,10 +75,10 @@ def cite(claim, stances, *, user) -> list:
     return [workflow.add_citation(claim, user=user, source=new_source(), stance=s) for s in stances]
 
 
-def publish(claim, status, *, user, rationale="Checked against the statute.") -> Claim:
+def publish(claim, status, *, user, rationale="Checked against the statute.", finding="The statute says so.") -> Claim:
     """Cite what `status` needs and publish it."""
     cite(claim, MINIMAL_STANCES[status], user=user)
-    return workflow.set_verdict(claim, user=user, status=status, rationale=rationale)
+    return workflow.set_verdict(claim, user=user, status=status, rationale=rationale, finding=finding)
 
 
 def fresh(obj):

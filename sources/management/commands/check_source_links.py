@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from sources.linkcheck import check_links, record_results
-from sources.models import Source
+from sources.models import Source, is_front_page_url
 
 
 def _positive(value: str) -> float:
@@ -93,3 +93,10 @@ class Command(BaseCommand):
             on_result=report,
         )
         self.stdout.write(f"Checked {len(results)} links: {len(results) - broken} ok, {broken} broken.")
+        # A front page answers 200 yet leads nowhere: listed apart, for an editor to replace with the page itself.
+        front_pages = [source for source in sources if is_front_page_url(source.url)]
+        for source in front_pages:
+            line = f"needs a deep link  source {source.pk}: {source.url} is a front page, not the evidence"
+            self.stdout.write(self.style.WARNING(line))
+        if front_pages:
+            self.stdout.write(f"{len(front_pages)} source{'s' if len(front_pages) != 1 else ''} need a deep link.")
