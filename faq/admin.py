@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from faq.importing import ImportOptions, ImportRefused, decode_faq_bytes, import_faq_text
-from faq.models import Document, Question
+from faq.models import Document, PageLink, Question
 
 
 class ImportForm(forms.Form):
@@ -145,8 +145,22 @@ class DocumentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/faq/document/import.html", context)
 
 
+class PageLinkInline(admin.TabularInline):
+    """The links the answer cites: leads for reviewers looking for sources."""
+
+    model = PageLink
+    fields = ["position", "text", "url"]
+    readonly_fields = ["position", "text", "url"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    inlines = [PageLinkInline]
     list_display = ["number", "question", "document"]
     list_display_links = ["question"]
     list_filter = ["document"]

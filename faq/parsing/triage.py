@@ -50,6 +50,11 @@ RULES: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(r"[^.!?]*\bis a (?:complex|controversial|divisive|contentious|sensitive|nuanced)\b[^.!?]*\bissue\b"),
     ),
     (
+        # Consequences told as possibilities: "This can lead to …", "It could result in …".
+        "hedging",
+        re.compile(r"(?:This|It|That|These \w+) (?:can|could|may|might) (?:also )?(?:lead|result|have)\b"),
+    ),
+    (
         "filler",
         re.compile(
             r"(?:(?:However|Additionally|Furthermore|Moreover),\s+)?(?:concerns have been raised|"
@@ -58,6 +63,9 @@ RULES: tuple[tuple[str, re.Pattern], ...] = (
         ),
     ),
 )
+
+
+RULE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(name for name, _ in RULES))
 
 
 def triage_rule(quote: str) -> str:
