@@ -83,7 +83,7 @@ def parse_document(text: str) -> ParsedDocument:
             ParseWarning(
                 footer + 1,
                 f"{lines[footer].text.strip()!r} starts the page's footer; it and the "
-                f"{len(lines) - footer - 1} lines after it are left out",
+                f"{sum(1 for line in lines[footer + 1 :] if line.text.strip())} lines after it are left out",
             )
         )
 
