@@ -193,3 +193,12 @@ def test_a_trafilatura_style_markdown_page_reads_as_its_questions():
         "It publishes the schedule.",
     ]
     assert [c.quote for c in doc.questions[1].claims] == ["Yes.", "Families under the limit pay nothing."]
+
+
+def test_numbered_answer_lists_without_question_marks_do_not_outvote_heading_questions():
+    # Found by the fuzz test: the list items were read as guessed questions and question 1 had no answer.
+    doc = parse_document(
+        "# Rules\n\n### Who decides?\n\nThe board.\n\n### How?\n\n1. It meets.\n2. It votes.\n\n### When?\n\nIn May.\n"
+    )
+    assert [q.question for q in doc.questions] == ["Who decides?", "How?", "When?"]
+    assert doc.warnings == ()

@@ -75,7 +75,9 @@ def find_questions(lines: list[Line], warnings: list[ParseWarning]) -> list[Foun
     numbered = _numbered(lines, numbered_warnings)
     unnumbered_warnings: list[ParseWarning] = []
     unnumbered = _unnumbered(lines, unnumbered_warnings)
-    if len(unnumbered) > len(numbered):
+    # Numbered lines read without their "?" are guesses: they do not outvote headings that are questions.
+    guessed = sum(1 for w in numbered_warnings if "although it has no '?'" in w.message)
+    if len(unnumbered) > len(numbered) - guessed:
         warnings.extend(unnumbered_warnings)
         return unnumbered
     warnings.extend(numbered_warnings)
