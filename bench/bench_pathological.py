@@ -62,6 +62,11 @@ def cases(size: int) -> dict[str, str]:
         "30,000 questions": "Many Questions\n\n" + "".join(f"{n}. Why {n}?\nBecause {n}.\n" for n in range(1, 30001)),
         "numbered lines without ?": "T\n\n" + "".join(f"{n % 50 + 1}. item {n}\n" for n in range(size // 12)),
         "one sentence of dots": HEAD + "a." * half + "\n",
+        "short lines of dots": HEAD + ("." * 20 + "\n") * (size // 21),
+        "inline list markers": HEAD + "1. " * (size // 3) + "\n",
+        "abbreviations (e.g.)": HEAD + "e.g. " * (size // 5) + "\n",
+        "tiny list items of two sentences": HEAD + "- A b. C d.\n" * (size // 12),
+        "space run in the header": "A" + " " * size + "title\n\n1. Why?\n\nBecause.\n",
     }
 
 

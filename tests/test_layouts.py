@@ -202,3 +202,9 @@ def test_numbered_answer_lists_without_question_marks_do_not_outvote_heading_que
     )
     assert [q.question for q in doc.questions] == ["Who decides?", "How?", "When?"]
     assert doc.warnings == ()
+
+
+def test_a_header_line_with_a_long_run_of_spaces_parses_quickly():
+    # Found by review: the breadcrumb separator search retried at every space (quadratic; 40 s for 50 KB).
+    doc = parse_document("A" + " " * 100_000 + "title\n\n1. Why?\n\nBecause.\n")
+    assert doc.title.startswith("A ") and doc.title.endswith(" title")

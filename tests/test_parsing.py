@@ -282,7 +282,7 @@ def test_to_dict_has_exactly_the_documented_shape_and_is_json(seed):
         "quote": seed.questions[8].claims[1].quote,
         "start": seed.questions[8].claims[1].start,
         "end": seed.questions[8].claims[1].end,
-        "triage_rule": "",
+        "triage_rule": "hedging",
     }
     assert json.loads(json.dumps(data)) == data
 

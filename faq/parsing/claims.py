@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 
@@ -49,12 +50,15 @@ def segment_answer(answer: str) -> tuple[ClaimSpan, ...]:
     claim, and ``answer[claim.start:claim.end] == claim.quote``.
     """
     blocks = _blocks(answer)
+    # pysbd runs once over the whole answer (in windows), not once per item:
+    # its cost per call dominates an answer of many short items.
+    cuts = _sentence_starts(answer)
     spans: list[tuple[int, int]] = []
     for k, (is_item, start, end) in enumerate(blocks):
         if is_item:
-            spans.extend(_sentence_spans(answer, start, end))
+            spans.extend(_sentence_spans(answer, start, end, cuts))
             continue
-        paragraph = _paragraph_spans(answer, start, end)
+        paragraph = _paragraph_spans(answer, start, end, cuts)
         before_list = k + 1 < len(blocks) and blocks[k + 1][0]
         if paragraph and before_list and _LEAD_IN.fullmatch(answer[paragraph[-1][0] : paragraph[-1][1]]):
             paragraph.pop()
@@ -91,29 +95,30 @@ def _blocks(answer: str) -> list[tuple[bool, int, int]]:
     return blocks
 
 
-def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _paragraph_spans(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
     markers = []
     for m in _INLINE_ITEM.finditer(text, start, end):
         if int(m.group(1)) == len(markers) + 1:
             markers.append(m)
     if len(markers) < 2:
-        return _sentence_spans(text, start, end)
-    spans = _sentence_spans(text, start, markers[0].start())
+        return _sentence_spans(text, start, end, cuts)
+    spans = _sentence_spans(text, start, markers[0].start(), cuts)
     for here, following in zip(markers, markers[1:]):
-        spans.extend(_sentence_spans(text, here.end(), following.start()))
+        spans.extend(_sentence_spans(text, here.end(), following.start(), cuts))
     # Where the last item ends is not marked; its sentences are claims like any other.
-    spans.extend(_sentence_spans(text, markers[-1].end(), end))
+    spans.extend(_sentence_spans(text, markers[-1].end(), end, cuts))
     return spans
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    chunk = text[start:end]
-    if not chunk.strip():
+def _sentence_spans(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """The sentences of text[start:end], cut where pysbd cut the whole answer (`cuts`)."""
+    if start >= end or not text[start:end].strip():
         return []
-    bounds = [0, *_sentence_starts(chunk), len(chunk)]
+    inside = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]
+    bounds = [start, *inside, end]
     spans: list[tuple[int, int]] = []
     for a, b in zip(bounds, bounds[1:]):
-        a, b = _strip(text, start + a, start + b)
+        a, b = _strip(text, a, b)
         if a >= b:
             continue
         if spans and _continues(text[max(spans[-1][0], spans[-1][1] - 40) : spans[-1][1]], text[a:b], spans[-1][1] - spans[-1][0]):
@@ -123,7 +128,8 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-_WINDOW = 4000
+# pysbd is quadratic inside a window on some text (one abbreviation after another).
+_WINDOW = 2000
 
 
 def _sentence_starts(chunk: str) -> list[int]:
@@ -139,7 +145,7 @@ def _sentence_starts(chunk: str) -> list[int]:
     pos = 0
     while True:
         window = chunk[pos : pos + _WINDOW]
-        found = sorted({s.start for s in _segmenter().segment(window) if 0 < s.start < len(window)})
+        found = _cuts(window)
         if pos + _WINDOW >= len(chunk):
             return starts + [pos + cut for cut in found]
         if found:
@@ -149,6 +155,30 @@ def _sentence_starts(chunk: str) -> list[int]:
         else:
             # One sentence longer than the window: no cut inside it.
             pos += _WINDOW
+
+
+def _cuts(window: str) -> list[int]:
+    """Where pysbd starts sentences in `window`, found by searching each sentence after the last.
+
+    Not pysbd's own char_span: it searches every sentence from the start of
+    the text, which is quadratic in the number of sentences of a window. A
+    sentence pysbd returns altered is not found and gives no cut (its text
+    still lands in a claim).
+    """
+    cuts, pos = [], 0
+    # Segmenter.segment() always computes those spans, so the processor is
+    # called directly (pysbd 0.3.x: Segmenter.processor(text).process()).
+    for sentence in _segmenter().processor(window).process():
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        at = window.find(sentence, pos)
+        if at < 0:
+            continue
+        if at > 0:
+            cuts.append(at)
+        pos = at + len(sentence)
+    return sorted(set(cuts))
 
 
 def _continues(tail: str, following: str, previous_length: int) -> bool:
@@ -180,5 +210,5 @@ def _segmenter() -> pysbd.Segmenter:
     # (a threaded server, parallel imports) must not share one.
     segmenter = getattr(_local, "segmenter", None)
     if segmenter is None:
-        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
     return segmenter

@@ -29,7 +29,10 @@ _FOOTER_START = re.compile(
     r"(?:©|\(c\)\s*\d{4}|copyright\b|all rights reserved|name\s+email\s+website|save my name, email)", re.IGNORECASE
 )
 _META = re.compile(r"(?:posted on|published on|last updated|updated on|written by|by admin)\b", re.IGNORECASE)
-_BREADCRUMB_SEP = re.compile(r"\s+(?:»|›|>|/|\|)\s+")
+# Only tried right after a non-space: a separator search from every space of a long run is quadratic.
+_BREADCRUMB_SEP = re.compile(r"(?<=\S)[ \t]+(?:»|›|>|/|\|)[ \t]+")
+# A breadcrumb is short; longer lines are never split looking for one.
+_MAX_BREADCRUMB = 300
 # "Categories Federal Government", "Category: X", "Categorías: Gobierno federal", "Posted in X".
 _CATEGORY = re.compile(
     r"(?:categor(?:y|ies|ía|ías|ia|ias)|posted in|filed under)(?::[ \t]*|[ \t]+)(?!(?:of|and|for|in|to)\b)(\S.*)",
@@ -50,6 +53,8 @@ def is_header_chrome(line: Line) -> bool:
         return False
     if _key(text) in _HEADER_LINES or _META.match(text):
         return True
+    if len(text) > _MAX_BREADCRUMB:
+        return False
     parts = _BREADCRUMB_SEP.split(text)
     return len(parts) >= 2 and (_key(parts[0]) == "home" or len(parts) >= 3)
 
