@@ -161,3 +161,17 @@ def test_pasted_text_with_control_characters_is_refused_in_the_admin_like_a_file
     client.force_login(editor)
     response = client.post("/admin/faq/document/import/", {"text": GOOD.replace("ten", "t\x1fen"), "_preview": "1"})
     assert "pasted text: line 5, column 13: U+001F" in str(response.context["form"].non_field_errors())
+
+
+def test_the_claim_page_shows_the_answers_links_as_leads_escaped_and_only_web_links_clickable(client, editor):
+    text = (
+        "# Fees\n\n## 1. Where is the schedule?\n\nIn [the <b>code</b>](https://example.org/code) "
+        "and [a script](javascript:void).\n"
+    )
+    document = import_faq_text(text, name="links.md").document
+    claim = Claim.objects.get(question__document=document)
+    client.force_login(editor)
+    page = client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
+    assert '<a href="https://example.org/code" rel="noopener noreferrer" target="_blank">' in page
+    assert "the &lt;b&gt;code&lt;/b&gt;" in page
+    assert "a script — javascript:void" in page and 'href="javascript' not in page
