@@ -1,6 +1,5 @@
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -294,12 +293,11 @@ def test_fingerprint_matches_a_claim_retyped_with_straight_quotes_and_other_spac
     assert re.fullmatch(r"[0-9a-f]{64}", fingerprint(curly))
 
 
-def test_it_parses_a_two_megabyte_page_in_seconds(seed):
+def test_it_parses_a_two_megabyte_page(seed):
+    # How fast is measured by bench/bench_import.py and bench/bench_pathological.py, not here.
     pairs = [(q.question, q.answer) for q in seed.questions] * 80
     text = TITLE + "\n\n" + "\n\n".join(f"{n}. {q}\n\n{a}" for n, (q, a) in enumerate(pairs, 1))
-    started = time.monotonic()
     doc = parse_document(text)
     assert len(text.encode()) > 1_900_000
     assert len(doc.questions) == 1600
     assert doc.questions[-1].claims == seed.questions[-1].claims
-    assert time.monotonic() - started < 30

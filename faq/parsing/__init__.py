@@ -18,7 +18,7 @@ from faq.parsing.claims import segment_answer
 from faq.parsing.layouts import find_questions, first_candidate
 from faq.parsing.markdown import looks_like_markdown, read_lines
 from faq.parsing.model import ClaimSpan, PageLink, ParsedDocument, ParsedQuestion, ParseError, ParseWarning
-from faq.parsing.page import footer_start, read_heading
+from faq.parsing.page import footer_start, read_category, read_heading
 from faq.parsing.text import check_text, fingerprint, normalize_text
 from faq.parsing.triage import triage_rule
 
@@ -72,8 +72,6 @@ def parse_document(text: str) -> ParsedDocument:
     title, title_index, categories, category_index = read_heading(lines, found[0].index)
     if not categories and footer < len(lines):
         # A page copied whole may name its category only at the foot ("Posted in …").
-        from faq.parsing.page import read_category
-
         for i in range(footer, len(lines)):
             if (names := read_category(lines[i].text)) is not None:
                 categories, category_index = names, i

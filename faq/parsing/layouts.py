@@ -114,7 +114,7 @@ def _unnumbered(lines: list[Line], warnings: list[ParseWarning]) -> list[Found]:
     headings = [i for i, line in enumerate(lines) if line.heading and ends_as_question(line.text)]
     bold = [i for i, line in enumerate(lines) if line.bold and not line.heading and ends_as_question(line.text)]
     if len(bold) > len(headings):
-        return [Found(i, _unbold(lines[i].text), i + 1) for i in bold]
+        return [Found(i, lines[i].text.strip(), i + 1) for i in bold]
     if not headings:
         return []
     level = Counter(lines[i].heading for i in headings).most_common(1)[0][0]
@@ -129,10 +129,6 @@ def _unnumbered(lines: list[Line], warnings: list[ParseWarning]) -> list[Found]:
                 )
             )
     return [Found(i, lines[i].text.strip(), i + 1) for i in chosen]
-
-
-def _unbold(text: str) -> str:
-    return text.strip()
 
 
 def _numbered(lines: list[Line], warnings: list[ParseWarning]) -> list[Found]:
