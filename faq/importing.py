@@ -205,7 +205,7 @@ def import_faq_text(text: str, *, name: str, options: ImportOptions = ImportOpti
         {
             "title": (title, title_line or None),
             "slug": (slug, None),
-            "category": (parsed.category or "", parsed.category_line or None),
+            "category": (parsed.category or "", None if options.category is not None else parsed.category_line or None),
             "jurisdiction": (options.jurisdiction, None),
             "source_url": (options.source_url, None),
         },

@@ -81,7 +81,7 @@ def test_binary_is_refused_naming_the_line_of_the_first_nul():
         ("T" * 301 + GOOD[8:], {}, "line 1: the title is 301 characters, over the 300-character limit"),
         (GOOD, {"title": "T" * 301}, "the title is 301 characters, over the 300-character limit"),
         ("Categories " + "C" * 201 + "\n\n" + GOOD, {}, "line 1: the category is 201 characters, over the 200-character"),
-        (GOOD, {"category": "C" * 201}, "the category is 201 characters"),
+        (GOOD, {"category": "C" * 201}, ": the category is 201 characters"),
         (GOOD, {"jurisdiction": "J" * 51}, "the jurisdiction is 51 characters, over the 50-character limit"),
         (GOOD, {"slug": "s" * 201}, "the slug is 201 characters, over the 200-character limit"),
         (GOOD, {"source_url": "https://example.org/" + "u" * 1000}, "the source url is 1,020 characters"),
@@ -175,3 +175,18 @@ def test_the_claim_page_shows_the_answers_links_as_leads_escaped_and_only_web_li
     assert '<a href="https://example.org/code" rel="noopener noreferrer" target="_blank">' in page
     assert "the &lt;b&gt;code&lt;/b&gt;" in page
     assert "a script — javascript:void" in page and 'href="javascript' not in page
+
+
+def test_the_json_dry_run_carries_the_warnings_with_their_lines(tmp_path):
+    import json
+
+    path = tmp_path / "guess.txt"
+    path.write_text(GOOD.replace("2. Who pays it?", "3. Who pays it?"), encoding="utf-8")
+    out = StringIO()
+    call_command("import_faq", str(path), "--dry-run", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["warnings"] == [
+        {"line": 7, "message": "the numbering jumps from 1 to 3; read as question 2: 'Who pays it?'"}
+    ]
+    assert [q["number"] for q in data["questions"]] == [1, 2]
+    assert not Document.objects.exists()
