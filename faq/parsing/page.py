@@ -14,16 +14,21 @@ from faq.parsing.markdown import Line
 
 # Whole lines (casefolded, without a trailing colon) that only a site's header has.
 _HEADER_LINES = frozenset(
-    """skip to content|skip to main content|skip to navigation|skip to the content|menu|main menu|
-    primary menu|toggle navigation|open menu|close menu|navigation|search|search for|search …|search ...|
-    close|home|sidebar|top|back to top|primary navigation|mobile menu""".replace("\n", "").replace("    ", "").split("|")
+    {
+        "skip to content", "skip to main content", "skip to navigation", "skip to the content", "menu",
+        "main menu", "primary menu", "mobile menu", "toggle navigation", "open menu", "close menu", "navigation",
+        "primary navigation", "search", "search for", "search …", "search ...", "close", "home", "sidebar",
+        "top", "back to top",
+    }
 )
 # Whole lines that start a site's footer: everything from there on is chrome.
 _FOOTER_LINES = frozenset(
-    """related posts|related articles|related|you may also like|you might also like|leave a comment|
-    leave a reply|cancel reply|post comment|recent posts|recent comments|post navigation|share this|
-    share this post|share this article|tags|archives|previous post|next post|comments|
-    name email website""".replace("\n", "").replace("    ", "").split("|")
+    {
+        "related posts", "related articles", "related", "you may also like", "you might also like",
+        "leave a comment", "leave a reply", "cancel reply", "post comment", "recent posts", "recent comments",
+        "post navigation", "share this", "share this post", "share this article", "tags", "archives",
+        "previous post", "next post", "comments", "name email website",
+    }
 )
 _FOOTER_START = re.compile(
     r"(?:©|\(c\)\s*\d{4}|copyright\b|all rights reserved|name\s+email\s+website|save my name, email)", re.IGNORECASE
@@ -110,7 +115,9 @@ def read_heading(lines: list[Line], stop: int) -> tuple[str | None, int, list[st
                 crumbs.append(parts[-1].casefold())
             continue
         if line.heading == 1:
-            return text, i, categories or _category_below(lines, i + 1, stop), category_index
+            if not categories:
+                categories, category_index = _category_below(lines, i + 1, stop)
+            return text, i, categories, category_index
         candidates.append(i)
     if not candidates:
         return None, -1, categories, category_index
@@ -125,11 +132,11 @@ def read_heading(lines: list[Line], stop: int) -> tuple[str | None, int, list[st
     return lines[pick].text.strip(), pick, categories, category_index
 
 
-def _category_below(lines: list[Line], start: int, stop: int) -> list[str]:
+def _category_below(lines: list[Line], start: int, stop: int) -> tuple[list[str], int]:
     for i in range(start, stop):
         if (found := read_category(lines[i].text)) is not None:
-            return found
-    return []
+            return found, i
+    return [], -1
 
 
 def _is_prose(text: str) -> bool:
