@@ -1,6 +1,8 @@
 """Finding the questions of a page, in whichever common layout it is written.
 
-Layouts, tried in this order (the first that finds questions wins):
+Layouts, tried in this order (the first that finds questions wins, except
+that 3 and 4 are compared: the one with more questions wins, numbered lines
+read without their "?" not counting):
 
 1. Markdown headings with a number: ``## 1. Question?`` (``## Q1: …`` too).
 2. ``Q:``/``A:`` pairs: ``Q: Question?`` (or ``Q1.``, ``Question 1:``, in bold
