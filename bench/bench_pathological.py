@@ -65,6 +65,7 @@ def cases(size: int) -> dict[str, str]:
         "short lines of dots": HEAD + ("." * 20 + "\n") * (size // 21),
         "inline list markers": HEAD + "1. " * (size // 3) + "\n",
         "abbreviations (e.g.)": HEAD + "e.g. " * (size // 5) + "\n",
+        "one-letter sentences": HEAD + "A. " * (size // 3) + "\n",
         "tiny list items of two sentences": HEAD + "- A b. C d.\n" * (size // 12),
         "space run in the header": "A" + " " * size + "title\n\n1. Why?\n\nBecause.\n",
     }

@@ -208,3 +208,13 @@ def test_a_header_line_with_a_long_run_of_spaces_parses_quickly():
     # Found by review: the breadcrumb separator search retried at every space (quadratic; 40 s for 50 KB).
     doc = parse_document("A" + " " * 100_000 + "title\n\n1. Why?\n\nBecause.\n")
     assert doc.title.startswith("A ") and doc.title.endswith(" title")
+
+
+def test_text_dense_with_sentence_ends_is_cut_without_pysbd_and_still_joined_after_abbreviations():
+    # pysbd's cost is per sentence; "e.g. e.g. …" (found by bench_pathological) takes a simple rule instead.
+    answer = "e.g. " * 200 + "The end. " + "A. " * 200
+    doc = parse_document("Dense FAQ\n\n1. Why?\n\n" + answer + "\n")
+    [q] = doc.questions
+    assert q.claims[0].quote == ("e.g. " * 200 + "The end.").strip()
+    assert all(q.answer[c.start : c.end] == c.quote for c in q.claims)
+    assert "".join(c.quote for c in q.claims).replace(" ", "") == q.answer.replace(" ", "")

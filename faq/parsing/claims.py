@@ -130,6 +130,13 @@ def _sentence_spans(text: str, start: int, end: int, cuts: list[int]) -> list[tu
 
 # pysbd is quadratic inside a window on some text (one abbreviation after another).
 _WINDOW = 2000
+# Fewer characters than this per possible sentence end, in a window of at least
+# _DENSE_WINDOW characters, and the window is cut by _SIMPLE_CUT, not pysbd.
+# Prose, even dense with citations ("N.C. Gen. Stat. § 108A-80"), has far more.
+_MIN_SENTENCE = 8
+_DENSE_WINDOW = 500
+_DENSE_END = re.compile(r"[.!?]")
+_SIMPLE_CUT = re.compile(r"[.!?][\"'’”)\]]*[ \t\n]+(?=\S)")
 
 
 def _sentence_starts(chunk: str) -> list[int]:
@@ -165,6 +172,12 @@ def _cuts(window: str) -> list[int]:
     sentence pysbd returns altered is not found and gives no cut (its text
     still lands in a claim).
     """
+    ends = len(_DENSE_END.findall(window))
+    if len(window) >= _DENSE_WINDOW and ends * _MIN_SENTENCE > len(window):
+        # pysbd's cost is per sentence: text with a possible sentence end every
+        # few characters ("e.g. e.g. …", "A. B. C.") is not prose, and a
+        # simple rule cuts it, so such input costs no more than prose.
+        return [m.end() for m in _SIMPLE_CUT.finditer(window) if m.end() < len(window)]
     cuts, pos = [], 0
     # Segmenter.segment() always computes those spans, so the processor is
     # called directly (pysbd 0.3.x: Segmenter.processor(text).process()).
