@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import roles, workflow
 from claims.forms import CitationForm, ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
+from faq.parsing.triage import RULE_NAMES as TRIAGE_RULE_NAMES
 from sources.citations import find_citations, parse_citation
 from sources.models import Citation, Source, Stance, with_pinpoint
 
@@ -154,6 +155,22 @@ class FlagReasonFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TriageSuggestionFilter(admin.SimpleListFilter):
+    """Unreviewed claims the importer suggests are not checkable, by the rule that matched."""
+
+    title = "suggested not checkable"
+    parameter_name = "suggested"
+
+    def lookups(self, request, model_admin):
+        return [("any", "Any rule"), *((rule, rule.capitalize()) for rule in TRIAGE_RULE_NAMES)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        pending = queryset.filter(triage_pending=True, status=ClaimStatus.UNREVIEWED)
+        return pending if self.value() == "any" else pending.filter(triage_rule=self.value())
+
+
 # --- inlines -----------------------------------------------------------------
 
 
@@ -251,10 +268,12 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
         "status_display",
         "citation_count",
         "open_flag_count",
+        "suggestion",
     ]
     list_display_links = ["id", "short_statement"]
     list_filter = [
         "status",
+        TriageSuggestionFilter,
         "question__document",
         FlagReasonFilter,
         HasCitationsFilter,
@@ -267,11 +286,18 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
     show_full_result_count = False
     list_per_page = 100
     inlines = [CitationInline, FlagInline, RelationInline, IncomingRelationInline]
-    actions = ["flag_selected", "mark_not_checkable", "start_review"]
+    actions = [
+        "flag_selected",
+        "mark_not_checkable",
+        "start_review",
+        "accept_triage_suggestions",
+        "reject_triage_suggestions",
+    ]
     history_list_display = ["status"]
     change_form_template = "admin/claims/claim/change_form.html"
     base_readonly_fields = [
         "quote_in_context",
+        "page_links",
         "status_display",
         "finding",
         "rationale",
@@ -313,6 +339,13 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
     def open_flag_count(self, obj):
         return obj.open_flag_count
 
+    @admin.display(description="suggested", ordering="triage_rule")
+    def suggestion(self, obj):
+        """The pre-triage rule behind a pending 'not checkable' suggestion."""
+        if obj.triage_pending and obj.status == ClaimStatus.UNREVIEWED:
+            return f"not checkable ({obj.triage_rule})"
+        return ""
+
     # --- change form
 
     @admin.display(description="quote in its answer")
@@ -335,6 +368,20 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
             obj.end,
         )
 
+    @admin.display(description="links the page cites (leads)")
+    def page_links(self, obj):
+        """The answer's Markdown links: their targets are leads for sources. Only http(s) targets are linked."""
+        links = list(obj.question.links.all()) if obj is not None else []
+        if not links:
+            return "—"
+        items = [
+            format_html('<li>{} — <a href="{}" rel="noopener noreferrer" target="_blank">{}</a></li>', link.text, link.url, link.url)
+            if link.is_web_link
+            else format_html("<li>{} — {}</li>", link.text, link.url)
+            for link in links
+        ]
+        return format_html("<ul>{}</ul>", format_html("".join(["{}"] * len(items)), *items))
+
     def get_fieldsets(self, request, obj=None):
         if workflow.can_publish(request.user):
             verdict = [
@@ -348,7 +395,7 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
             ]
         else:
             verdict = ["status_display", "finding", "rationale", "reviewed_by", "reviewed_at"]
-        statement = ["quote_in_context", "statement"]
+        statement = ["quote_in_context", "page_links", "statement"]
         if self.has_change_permission(request, obj):
             statement.append("expected_version")
         return [
@@ -489,6 +536,24 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
             queryset,
             lambda claim: workflow.mark_not_checkable(claim, user=request.user),
             done="Marked not checkable",
+        )
+
+    @admin.action(description="Accept suggestions: mark the selected suggested claims not checkable", permissions=["change"])
+    def accept_triage_suggestions(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda claim: workflow.accept_triage_suggestion(claim, user=request.user),
+            done="Suggestion accepted, marked not checkable",
+        )
+
+    @admin.action(description="Reject suggestions: keep the selected claims to be checked", permissions=["change"])
+    def reject_triage_suggestions(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda claim: workflow.reject_triage_suggestion(claim, user=request.user),
+            done="Suggestion rejected",
         )
 
     @admin.action(description="Start review of selected claims", permissions=["change"])

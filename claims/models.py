@@ -164,6 +164,17 @@ class Claim(models.Model):
         max_length=64,
         help_text="Hash of the normalised quote: matches claims on re-import and finds duplicates across documents.",
     )
+    triage_rule = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Pre-triage: the rule by which the importer took the quote for filler, advice, hedging or "
+        "summary ('summary', 'advice', 'hedging', 'filler'); empty when none matched. Kept after the decision.",
+    )
+    triage_pending = models.BooleanField(
+        default=False,
+        help_text="The importer suggests 'not checkable' (see triage_rule) and no editor has accepted or "
+        "rejected the suggestion yet.",
+    )
     version = models.PositiveIntegerField(
         default=1,
         help_text="Bumped on every save; a save from a stale form is refused (optimistic locking).",
@@ -196,6 +207,12 @@ class Claim(models.Model):
             models.Index(fields=["fingerprint"], name="claims_claim_fingerprint_idx"),
             # The ClaimReview feed: published verdicts, newest first.
             models.Index(fields=["status", "-reviewed_at"], name="claims_claim_reviewed_idx"),
+            # The admin's "suggested not checkable" filter: few claims are pending at any time.
+            models.Index(
+                fields=["question", "position"],
+                condition=Q(triage_pending=True),
+                name="claims_claim_triage_idx",
+            ),
         ]
 
     def __str__(self):

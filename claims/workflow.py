@@ -351,9 +351,51 @@ def mark_not_checkable(claim: Claim, *, user, note: str = "", expected_version: 
         note = (note or "").strip()
         _resolve_open_flags(locked, user=user, resolution="claim marked not checkable" + (f": {note}" if note else ""))
         locked.status = ClaimStatus.NOT_CHECKABLE
+        locked.triage_pending = False  # the decision answers the importer's suggestion too
         _save_claim(locked, user=user, reason="marked not checkable" + (f": {note}" if note else ""))
     _sync(claim, locked)
     return claim
+
+
+def accept_triage_suggestion(claim: Claim, *, user) -> Claim:
+    """Accept the importer's suggestion that a claim is not checkable. Editors and reviewers (claims.change_claim).
+
+    The claim is marked not checkable (as `mark_not_checkable`), the history
+    naming the rule that suggested it. Refused when no suggestion is pending
+    or the claim has left unreviewed since the import (someone decided it).
+    """
+    require(user, "claims.change_claim", "accept pre-triage suggestions")
+    with transaction.atomic():
+        locked = check_version(claim, None)
+        _require_pending_suggestion(locked)
+        return mark_not_checkable(
+            claim, user=user, note=f"pre-triage suggestion accepted (rule '{locked.triage_rule}')"
+        )
+
+
+def reject_triage_suggestion(claim: Claim, *, user) -> Claim:
+    """Reject the importer's not-checkable suggestion: the claim stays unreviewed, without the suggestion.
+
+    Editors and reviewers (claims.change_claim); the history names the rule
+    that was rejected, and the rule stays recorded on the claim.
+    """
+    require(user, "claims.change_claim", "reject pre-triage suggestions")
+    with transaction.atomic():
+        locked = check_version(claim, None)
+        _require_pending_suggestion(locked)
+        locked.triage_pending = False
+        _save_claim(locked, user=user, reason=f"pre-triage suggestion rejected (rule '{locked.triage_rule}')")
+    _sync(claim, locked)
+    return claim
+
+
+def _require_pending_suggestion(claim: Claim) -> None:
+    if not claim.triage_pending:
+        raise WorkflowError(f"claim {claim.pk} has no pending pre-triage suggestion")
+    if claim.status != ClaimStatus.UNREVIEWED:
+        raise WorkflowError(
+            f"claim {claim.pk} is '{claim.status}', no longer unreviewed; its pre-triage suggestion no longer applies"
+        )
 
 
 def start_review(claim: Claim, *, user, expected_version: int | None = None) -> Claim:

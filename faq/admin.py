@@ -33,7 +33,7 @@ from faq.importing import (
     import_faq_url,
     is_html_file,
 )
-from faq.models import Document, PageCapture, Question
+from faq.models import Document, PageCapture, PageLink, Question
 from faq.publishing import PUBLISH_PERMISSION, set_published
 
 _PAGE_SALT = "faq.admin.import.page"
@@ -319,8 +319,22 @@ class DocumentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/faq/document/import.html", context)
 
 
+class PageLinkInline(admin.TabularInline):
+    """The links the answer cites: leads for reviewers looking for sources."""
+
+    model = PageLink
+    fields = ["position", "text", "url"]
+    readonly_fields = ["position", "text", "url"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    inlines = [PageLinkInline]
     list_display = ["number", "question", "document"]
     list_display_links = ["question"]
     list_filter = ["document"]

@@ -26,11 +26,13 @@ from simple_history.utils import bulk_create_with_history
 from claims.models import Claim
 from faq.fetching import TEXT_TYPES, FetchRefused, RawPage, fetch_page, importer_user_agent
 from faq.html import HtmlError, HtmlPage, decode_html, read_html
-from faq.models import Document, PageCapture, Question
+from faq.models import Document, PageCapture, PageLink, Question
 from faq.parsing import (
     ParsedDocument,
     ParseError,
     ParsedQuestion,
+    ParseWarning,
+    check_text,
     fingerprint,
     normalize_text,
     parse_document,
@@ -44,9 +46,9 @@ class ImportRefused(ValueError):
 
 @dataclass(frozen=True)
 class ImportOptions:
-    slug: str = ""
     # The document's title; empty: the page's (<h1>, og:title, <title>), else the text's first line.
-    title: str = ""
+    title: str | None = None
+    slug: str = ""
     category: str | None = None
     jurisdiction: str = ""
     source_url: str = ""
@@ -61,6 +63,8 @@ class ImportResult:
     created: bool = False
     unchanged: bool = False
     dry_run: bool = False
+    title: str = ""
+    warnings: tuple[ParseWarning, ...] = ()
     # The page as fetched or uploaded (HTML files and URLs), stored with the document.
     page: RawPage | None = None
     question_count: int = field(init=False)
@@ -69,19 +73,31 @@ class ImportResult:
     def __post_init__(self):
         self.question_count = len(self.parsed.questions)
         self.claim_count = sum(len(q.claims) for q in self.parsed.questions)
+        self.suggested_count = sum(1 for q in self.parsed.questions for c in q.claims if c.triage_rule)
+        self.title = self.title or self.parsed.title or ""
 
     @property
     def message(self) -> str:
         counts = f"{self.question_count} questions, {self.claim_count} claims"
+        if self.suggested_count:
+            counts += f", {self.suggested_count} suggested not checkable"
         if self.unchanged:
             return f"'{self.slug}' is already imported with this exact text; nothing changed."
         if self.dry_run:
-            return f"Dry run: would import '{self.parsed.title}' as '{self.slug}' ({counts}); nothing written."
-        return f"Imported '{self.parsed.title}' as '{self.slug}' ({counts})."
+            return f"Dry run: would import '{self.title}' as '{self.slug}' ({counts}); nothing written."
+        return f"Imported '{self.title}' as '{self.slug}' ({counts})."
+
+    def lines(self) -> list[str]:
+        """The message, then each guess the parser made, line by line (the command prints these)."""
+        out = [self.message]
+        if self.warnings and not self.unchanged:
+            out.append(f"The parser guessed in {len(self.warnings)} places; check them before importing:")
+            out.extend(f"  {warning}" for warning in self.warnings)
+        return out
 
 
 def decode_faq_bytes(data: bytes, *, name: str) -> str:
-    """Return the text of an uploaded or read file, or refuse it with a message naming `name`."""
+    """Return the text of an uploaded or read file, or refuse it with a message naming `name` and the line."""
     limit = settings.FAQ_MAX_BYTES
     if len(data) > limit:
         raise ImportRefused(
@@ -89,20 +105,45 @@ def decode_faq_bytes(data: bytes, *, name: str) -> str:
         )
     if not data.strip():
         raise ImportRefused(f"{name}: file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportRefused(
+                f"{name}: starts as UTF-16 text but byte offset {exc.start} cannot be decoded; save it as UTF-8"
+            ) from None
     nul = data.find(b"\x00")
     if nul != -1:
-        raise ImportRefused(f"{name}: looks like a binary file, not text (NUL byte at byte offset {nul})")
+        if _looks_utf16(data):
+            raise ImportRefused(
+                f"{name}: looks like UTF-16 text without a byte-order mark (every other byte is zero); "
+                f"save the file as UTF-8 and try again"
+            )
+        raise ImportRefused(
+            f"{name}: line {_line_of(data, nul)}: looks like a binary file, not text (NUL byte at byte offset {nul})"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ImportRefused(
-            f"{name}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
-            f"cannot be decoded); save the file as UTF-8 and try again"
+            f"{name}: line {_line_of(data, exc.start)}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at byte "
+            f"offset {exc.start} cannot be decoded); save the file as UTF-8 and try again"
         ) from None
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text) // 100):
         raise ImportRefused(f"{name}: looks like a binary file, not text ({controls} control characters)")
     return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    # ASCII-range text in UTF-16 has a zero in every other byte: most of one half is NUL.
+    return max(even.count(0), odd.count(0)) > 0.6 * max(1, len(sample) // 2)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def parse_faq_text(text: str, *, name: str) -> ParsedDocument:
@@ -142,18 +183,35 @@ def is_html_file(name: str, data: bytes) -> bool:
 
 
 def import_faq_text(text: str, *, name: str, options: ImportOptions = ImportOptions(), dry_run=False, user=None):
-    """Parse text and save it as a document in one transaction (unless dry_run).
+    """Check, parse and save text as a document in one transaction (unless dry_run).
 
-    Text that is already imported (same normalised text) changes nothing. A
-    slug that already holds different text is refused: replacing a document
-    could drop claims that reviewers have worked on.
+    Pasted text gets the same checks as a file's text (control characters,
+    lone surrogates, size), and every value is checked against its column
+    before anything is written, so the dry run and the admin preview refuse
+    what the import would refuse, on SQLite as on PostgreSQL. Text that is
+    already imported (same normalised text) changes nothing. A slug that
+    already holds different text is refused: replacing a document could drop
+    claims that reviewers have worked on.
     """
-    if len(text.encode("utf-8")) > settings.FAQ_MAX_BYTES:
-        raise ImportRefused(f"{name}: text is over the {settings.FAQ_MAX_BYTES:,}-byte limit for an FAQ page")
-    if not text.strip():
+    body = _checked_body(text, name=name)
+    return _import(parse_faq_text(body, name=name), body, name=name, options=options, dry_run=dry_run, user=user)
+
+
+def _checked_body(text: str, *, name: str) -> str:
+    """The normalised text, refused if it is not text, too large or empty (the same for files, pages and pastes)."""
+    body = normalize_text(text)
+    try:
+        check_text(body)
+    except ParseError as exc:
+        raise ImportRefused(f"{name}: {exc}") from None
+    size = len(body.encode("utf-8"))
+    if size > settings.FAQ_MAX_BYTES:
+        raise ImportRefused(
+            f"{name}: text is {size:,} bytes, over the {settings.FAQ_MAX_BYTES:,}-byte limit for an FAQ page"
+        )
+    if not body.strip():
         raise ImportRefused(f"{name}: file is empty")
-    parsed = parse_faq_text(text, name=name)
-    return _import(parsed, text, name=name, options=options, dry_run=dry_run, user=user)
+    return body
 
 
 def import_faq_html(data: bytes, *, name: str, options: ImportOptions = ImportOptions(), dry_run=False, user=None):
@@ -204,22 +262,22 @@ def import_faq_page(page: RawPage, *, name: str, options: ImportOptions = Import
         if page.media_type not in TEXT_TYPES and page.media_type:
             raise ImportRefused(f"{name}: is {page.media_type}, not an HTML page or text")
         text, encoding = _decode_text(page, name=name)
-        parsed = parse_faq_text(text, name=name)
-        return _import(parsed, text, name=name, options=options, dry_run=dry_run, user=user, page=(page, encoding))
+        body = _checked_body(text, name=name)
+        parsed = parse_faq_text(body, name=name)
+        return _import(parsed, body, name=name, options=options, dry_run=dry_run, user=user, page=(page, encoding))
     try:
         html, encoding = decode_html(page.content, page.charset)
         read = read_html(html, url=page.url or None, title=options.title or None)
     except HtmlError as exc:
         raise ImportRefused(f"{name}: {exc}") from None
-    if len(read.text.encode("utf-8")) > settings.FAQ_MAX_BYTES:
-        raise ImportRefused(f"{name}: the page's text is over the {settings.FAQ_MAX_BYTES:,}-byte limit for an FAQ page")
-    parsed = _parse_page(read, name=name, title=options.title or read.title)
+    body = _checked_body(read.text, name=name)
+    parsed = _parse_page(read, body, name=name, title=options.title or read.title)
     options = replace(
         options,
         title=options.title or read.title or "",
         category=options.category if options.category is not None else read.category,
     )
-    return _import(parsed, read.text, name=name, options=options, dry_run=dry_run, user=user, page=(page, encoding))
+    return _import(parsed, body, name=name, options=options, dry_run=dry_run, user=user, page=(page, encoding))
 
 
 def _decode_text(page: RawPage, *, name: str) -> tuple[str, str]:
@@ -231,13 +289,13 @@ def _decode_text(page: RawPage, *, name: str) -> tuple[str, str]:
     return decode_faq_bytes(page.content, name=name), "utf-8"
 
 
-def _parse_page(read: HtmlPage, *, name: str, title: str | None) -> ParsedDocument:
+def _parse_page(read: HtmlPage, body: str, *, name: str, title: str | None) -> ParsedDocument:
     """Parse the page's text; FAQPage markup's pairs stand as given where the text layout cannot carry them."""
     if not read.pairs:
-        return parse_faq_text(read.text, name=name)
+        return parse_faq_text(body, name=name)
     expected = [(pair.question, pair.answer) for pair in read.pairs]
     try:
-        parsed = parse_document(read.text)
+        parsed = parse_document(body)
     except ParseError:
         parsed = None
     if parsed is not None and [(q.question, q.answer) for q in parsed.questions] == expected:
@@ -253,33 +311,43 @@ def _parse_page(read: HtmlPage, *, name: str, title: str | None) -> ParsedDocume
     return ParsedDocument(title=title, category=None, questions=questions)
 
 
-def _check_lengths(document: Document, *, name: str) -> None:
-    """Refuse any field longer than its column, before writing: PostgreSQL would raise DataError, SQLite would not."""
-    for field in ("title", "slug", "category", "jurisdiction", "source_url"):
-        limit = Document._meta.get_field(field).max_length
-        value = getattr(document, field)
-        if len(value) > limit:
-            raise ImportRefused(
-                f"{name}: the {field.replace('_', ' ')} is {len(value):,} characters long, over the "
-                f"{limit:,}-character limit: {value[:60]!r}…"
-            )
-
-
-def _import(parsed: ParsedDocument, text: str, *, name, options: ImportOptions, dry_run, user, page=None):
-    """Save a parsed text (unless dry_run); the title and category in `options` win over the parsed ones."""
-    if options.title or options.category is not None:
-        parsed = replace(
-            parsed,
-            title=options.title or parsed.title,
-            category=(options.category or None) if options.category is not None else parsed.category,
+def _import(parsed: ParsedDocument, body: str, *, name, options: ImportOptions, dry_run, user, page=None):
+    """Save a parsed, normalised text (unless dry_run); the title and category in `options` win over the parsed ones."""
+    warnings = list(parsed.warnings)
+    if options.category is not None:
+        parsed = replace(parsed, category=options.category or None)
+    title, title_line = options.title, 0
+    if not title:
+        title, title_line = parsed.title, parsed.title_line
+    if not title:
+        # Only chrome (if anything) stands above the first question: its line is the text's first line.
+        title_line = parsed.questions[0].line
+        title = body.split("\n")[title_line - 1].strip().lstrip("#").strip()
+        warnings.insert(
+            0,
+            ParseWarning(
+                title_line, "the page has no title line; its first question's line is the title (give one with --title)"
+            ),
         )
-    slug = options.slug or slugify(parsed.title)[:200]
+    title = title.strip()
+    slug = options.slug or slugify(title)[: Document._meta.get_field("slug").max_length]
     if not slug:
-        raise ImportRefused(f"{name}: cannot make a slug from the title {parsed.title!r}; give one with --slug")
-    body = normalize_text(text)
+        raise ImportRefused(f"{name}: cannot make a slug from the title {title!r}; give one with --slug")
+    check_columns(
+        name,
+        parsed,
+        {
+            "title": (title, title_line or None),
+            "slug": (slug, None),
+            "category": (parsed.category or "", None if options.category is not None else parsed.category_line or None),
+            "jurisdiction": (options.jurisdiction, None),
+            "source_url": (options.source_url, None),
+        },
+    )
     sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    result = ImportResult(parsed=parsed, slug=slug, dry_run=dry_run, page=page[0] if page else None)
-    _check_lengths(_document(parsed, slug=slug, body=body, sha=sha, options=options), name=name)
+    result = ImportResult(
+        parsed=parsed, slug=slug, dry_run=dry_run, title=title, warnings=tuple(warnings), page=page[0] if page else None
+    )
 
     existing = Document.objects.filter(content_sha256=sha).first()
     if existing is not None:
@@ -294,24 +362,40 @@ def _import(parsed: ParsedDocument, text: str, *, name, options: ImportOptions, 
         return result
 
     with transaction.atomic():
-        result.document = _save(parsed, slug=slug, body=body, sha=sha, options=options, user=user)
+        result.document = _save(parsed, title=title, slug=slug, body=body, sha=sha, options=options, user=user)
         if page is not None:
             _save_capture(result.document, *page, name=name)
     result.created = True
     return result
 
 
-def _document(parsed: ParsedDocument, *, slug, body, sha, options: ImportOptions) -> Document:
-    return Document(
-        title=parsed.title,
-        slug=slug,
-        category=parsed.category or "",
-        jurisdiction=options.jurisdiction,
-        source_url=options.source_url,
-        retrieved_on=options.retrieved_on,
-        body=body,
-        content_sha256=sha,
-    )
+# PositiveIntegerField's range on every database Django supports.
+_MAX_POSITIVE_INT = 2_147_483_647
+
+
+def check_columns(name: str, parsed: ParsedDocument, values: dict[str, tuple[str, int | None]]) -> None:
+    """Refuse any value longer than its column, naming the field, its line and the limit.
+
+    The one place that knows the columns' sizes: it reads them from the
+    models, so SQLite (which would store anything) refuses what PostgreSQL
+    would refuse with a DataError.
+    """
+    for field_name, (value, line) in values.items():
+        limit = Document._meta.get_field(field_name).max_length
+        if value and len(value) > limit:
+            where = f"line {line}: " if line else ""
+            option = {"title": " (give a shorter one with --title)", "category": " (give one with --category)"}
+            raise ImportRefused(
+                f"{name}: {where}the {field_name.replace('_', ' ')} is {len(value):,} characters, over the "
+                f"{limit}-character limit of its column{option.get(field_name, '')}"
+            )
+    if len(parsed.questions) > _MAX_POSITIVE_INT:  # pragma: no cover - far beyond the size limit
+        raise ImportRefused(f"{name}: too many questions")
+    rule_limit = Claim._meta.get_field("triage_rule").max_length
+    for question in parsed.questions:
+        for claim in question.claims:
+            if len(claim.triage_rule) > rule_limit:  # a rule name is ours; guards a renamed rule
+                raise ImportRefused(f"{name}: line {question.line}: triage rule name {claim.triage_rule!r} too long")
 
 
 def _save_capture(document: Document, page: RawPage, encoding: str, *, name: str) -> PageCapture:
@@ -330,9 +414,17 @@ def _save_capture(document: Document, page: RawPage, encoding: str, *, name: str
     )
 
 
-def _save(parsed: ParsedDocument, *, slug, body, sha, options: ImportOptions, user) -> Document:
-    document = _document(parsed, slug=slug, body=body, sha=sha, options=options)
-    document.save()
+def _save(parsed: ParsedDocument, *, title, slug, body, sha, options: ImportOptions, user) -> Document:
+    document = Document.objects.create(
+        title=title,
+        slug=slug,
+        category=parsed.category or "",
+        jurisdiction=options.jurisdiction,
+        source_url=options.source_url,
+        retrieved_on=options.retrieved_on,
+        body=body,
+        content_sha256=sha,
+    )
     questions = Question.objects.bulk_create(
         Question(document=document, number=q.number, question=q.question, answer=q.answer)
         for q in parsed.questions
@@ -346,11 +438,18 @@ def _save(parsed: ParsedDocument, *, slug, body, sha, options: ImportOptions, us
             end=span.end,
             statement=span.quote,
             fingerprint=fingerprint(span.quote),
+            triage_rule=span.triage_rule,
+            triage_pending=bool(span.triage_rule),
         )
         for question, parsed_q in zip(questions, parsed.questions, strict=True)
         for position, span in enumerate(parsed_q.claims, start=1)
     ]
     _create_claims(claims, user=user)
+    PageLink.objects.bulk_create(
+        PageLink(question=question, position=position, text=link.text, url=link.url)
+        for question, parsed_q in zip(questions, parsed.questions, strict=True)
+        for position, link in enumerate(parsed_q.links, start=1)
+    )
     return document
 
 

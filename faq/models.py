@@ -154,3 +154,29 @@ class PageCapture(models.Model):
 
     def __str__(self):
         return f"{self.url or self.filename} at {self.retrieved_at:%Y-%m-%d %H:%M}"
+class PageLink(models.Model):
+    """A link the page itself cites in an answer: its text stays in the answer, its target is kept here.
+
+    Shown to reviewers as leads. Imported data: the URL is never trusted
+    (only http(s) targets are ever rendered as links).
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="links")
+    position = models.PositiveIntegerField(help_text="Order of the link within the question and its answer, 1-based.")
+    text = models.TextField(help_text="The link's text as it reads in the answer.")
+    url = models.TextField(
+        help_text="The link's target exactly as the page gives it (a TextField: pages cite URLs of any length)."
+    )
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="faq_pagelink_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.text} <{self.url}>"
+
+    @property
+    def is_web_link(self) -> bool:
+        return self.url.lower().startswith(("http://", "https://"))

@@ -63,8 +63,9 @@ def test_an_uploaded_file_is_previewed_and_carried_forward_as_text(signed_in):
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b"\xff\xfeT\x00e\x00", "faq.txt: looks like a binary file, not text (NUL byte at byte offset 3)"),
-        (b"caf\xe9 au lait\n", "faq.txt: is not UTF-8 text (byte 0xe9 at byte offset 3 cannot be decoded)"),
+        ("Title\n\n1. Why?\n\nBecause.\n".encode("utf-16-le"), "faq.txt: looks like UTF-16 text without a byte-order mark"),
+        (b"PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "faq.txt: line 3: looks like a binary file, not text (NUL byte at byte offset 7)"),
+        (b"caf\xe9 au lait\n", "faq.txt: line 1: is not UTF-8 text (byte 0xe9 at byte offset 3 cannot be decoded)"),
         (b"   \n", "faq.txt: file is empty"),
     ],
 )

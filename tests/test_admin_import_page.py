@@ -58,7 +58,7 @@ def test_a_changed_page_carried_from_the_preview_is_refused(signed_in, server):
 def test_an_uploaded_html_page_is_previewed_and_imported_with_its_bytes(signed_in):
     content = wordpress_page().encode()
     response = signed_in.post(URL, {"file": SimpleUploadedFile("saved.html", content), "_preview": "1"})
-    assert response.context["preview"].parsed.title == TITLE
+    assert response.context["preview"].title == TITLE
     signed_in.post(URL, {**hidden_fields(response), "_import": "1"})
     capture = Document.objects.get().captures.get()
     assert (capture.filename, capture.url, bytes(capture.content)) == ("saved.html", "", content)
@@ -88,7 +88,7 @@ def test_the_form_offers_a_url_a_title_and_html_files(signed_in):
 def test_a_title_given_for_pasted_text_wins_over_its_first_line(signed_in):
     text = "Heading Of The Text\n\n1. Is it pasted?\n\nIt is pasted.\n"
     response = signed_in.post(URL, {"text": text, "title": "Given Title", "_preview": "1"})
-    assert response.context["preview"].parsed.title == "Given Title"
+    assert response.context["preview"].title == "Given Title"
     signed_in.post(URL, {**hidden_fields(response), "_import": "1"})
     assert Document.objects.get().title == "Given Title"
 
@@ -96,4 +96,4 @@ def test_a_title_given_for_pasted_text_wins_over_its_first_line(signed_in):
 def test_a_file_that_starts_as_html_is_read_as_html_whatever_its_name(signed_in):
     upload = SimpleUploadedFile("faq.txt", wordpress_page().encode())
     response = signed_in.post(URL, {"file": upload, "_preview": "1"})
-    assert response.context["preview"].parsed.title == TITLE and response.context["preview"].claim_count == 8
+    assert response.context["preview"].title == TITLE and response.context["preview"].claim_count == 8

@@ -163,7 +163,7 @@ def test_only_http_urls_are_fetched(url):
 
 def test_a_url_longer_than_its_column_is_refused_before_writing(server):
     url = server.url + LONG_PATH
-    with pytest.raises(ImportRefused, match=r": the source url is 1,1\d\d characters long, over the 1,000-character limit"):
+    with pytest.raises(ImportRefused, match=r": the source url is 1,1\d\d characters, over the 1000-character limit of its column"):
         import_faq_url(url)
     assert_nothing_written()
     # Given a shorter source address, the page imports, and the capture keeps the whole URL.
@@ -172,7 +172,7 @@ def test_a_url_longer_than_its_column_is_refused_before_writing(server):
 
 
 def test_a_page_title_longer_than_its_column_is_refused_and_a_given_title_wins(server):
-    with pytest.raises(ImportRefused, match=r"/long-title: the title is 349 characters long, over the 300-character limit"):
+    with pytest.raises(ImportRefused, match=r"/long-title: the title is 349 characters, over the 300-character limit of its column"):
         import_faq_url(f"{server.url}/long-title", dry_run=True)
     assert_nothing_written()
     document = import_faq_url(f"{server.url}/long-title", options=ImportOptions(title="Tool Rules")).document
@@ -205,9 +205,11 @@ def test_a_given_title_wins_over_the_page(db):
     assert result.parsed.title == "Mine" and result.slug == "mine"
 
 
-def test_a_page_without_any_title_is_refused_naming_it(db):
-    with pytest.raises(ImportRefused, match=r"^p.html: line 1: question 1 comes before any title line"):
-        import_faq_html(page_with(), name="p.html")
+def test_a_page_without_any_title_takes_its_first_questions_line_and_says_so(db):
+    result = import_faq_html(page_with(), name="p.html", dry_run=True)
+    assert result.title == f"1. {result.parsed.questions[0].question}"  # the first line, as the text reads it
+    assert "the page has no title line" in str(result.warnings[0])
+    assert_nothing_written()
 
 
 @pytest.mark.parametrize(

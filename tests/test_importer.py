@@ -55,13 +55,14 @@ def test_dry_run_json_prints_the_parsed_document_and_writes_nothing(seed_text, t
     path = tmp_path / "seed.txt"
     path.write_text(seed_text, encoding="utf-8")
     data = json.loads(run_import(str(path), "--dry-run", "--json"))
-    assert set(data) == {"title", "category", "questions"}
+    assert set(data) == {"title", "category", "warnings", "questions"}
+    assert data["warnings"] == []
     assert data["title"] == "State Benefits Data Sharing With ICE in North Carolina"
     assert data["category"] == "Federal Government"
     assert [q["number"] for q in data["questions"]] == list(range(1, 21))
     first = data["questions"][0]
-    assert set(first) == {"number", "question", "answer", "claims"}
-    assert set(first["claims"][0]) == {"quote", "start", "end"}
+    assert set(first) == {"number", "question", "answer", "claims", "links"}
+    assert set(first["claims"][0]) == {"quote", "start", "end", "triage_rule"}
     assert all(first["answer"][c["start"] : c["end"]] == c["quote"] for c in first["claims"])
     assert Document.objects.count() == 0 and Claim.objects.count() == 0
 
@@ -81,7 +82,7 @@ def test_options_override_slug_and_category(small_faq_text, tmp_path):
         (b"  \n\n \t\n", "file is empty"),
         (b"Title\n\n1. Question?\n\nAnswer caf\xe9 here.\n", "is not UTF-8 text (byte 0xe9 at byte offset 31"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
-        (b"A title\n\nJust some prose without any numbered questions.\n", "no numbered questions"),
+        (b"A title\n\nJust some prose without any numbered questions.\n", "no questions found"),
         (b"x" * (2 * 1024 * 1024 + 1), "over the 2,097,152-byte limit"),
     ],
     ids=["empty", "blank", "latin-1", "binary", "no-questions", "too-large"],

@@ -1,6 +1,5 @@
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -73,20 +72,37 @@ def test_it_finds_the_twenty_seed_questions_with_their_exact_text(seed):
     assert [q.question for q in seed.questions] == SEED_QUESTIONS
 
 
-def test_it_keeps_answer_2s_numbered_list_with_one_claim_per_item(seed):
+def test_it_cuts_answer_2s_list_items_into_sentences_and_drops_the_bare_lead_in(seed):
     answer = seed.questions[1]
     assert "\n\n1. Legislative mandates:" in answer.answer
     assert "\n\n3. Agency policies and procedures:" in answer.answer
     assert answer.answer.startswith("States determine which state benefits data")
-    assert quotes(answer)[2] == (
+    assert "Some common ways in which states determine which data is shared with ICE include:" in answer.answer
+    assert not any(quote.startswith("Some common ways") for quote in quotes(answer))
+    assert quotes(answer)[1:3] == [
         "Legislative mandates: Some states have laws that require certain state agencies to share data "
-        "with immigration enforcement authorities, including ICE. These laws may outline specific types "
-        "of data that must be shared and under what circumstances."
-    )
+        "with immigration enforcement authorities, including ICE.",
+        "These laws may outline specific types of data that must be shared and under what circumstances.",
+    ]
     assert quotes(answer)[3].startswith("Memoranda of Understanding (MOUs):")
-    assert quotes(answer)[4].startswith("Agency policies and procedures:")
-    assert quotes(answer)[5].startswith("Ultimately, the process of determining")
-    assert len(answer.claims) == 6
+    assert quotes(answer)[5].startswith("Agency policies and procedures:")
+    assert quotes(answer)[7].startswith("Ultimately, the process of determining")
+    assert len(answer.claims) == 8
+
+
+def test_a_list_item_of_two_sentences_gives_two_claims_the_label_staying_with_the_first(seed):
+    assert quotes(seed.questions[7])[4:6] == [
+        "Data Encryption: State benefits data shared with ICE is often encrypted to protect it from unauthorized access.",
+        "Encryption helps secure the data as it is transmitted between agencies and while it is stored in databases.",
+    ]
+
+
+def test_a_lead_in_that_asserts_something_stays_a_claim(seed):
+    assert quotes(seed.questions[4])[0].startswith("Sharing state benefits data with ICE raises significant privacy concerns")
+
+
+def test_the_seed_has_132_claims_after_16_items_split_and_6_lead_ins_dropped(seed):
+    assert sum(len(q.claims) for q in seed.questions) == 132
 
 
 def test_it_keeps_answer_7s_items_written_without_blank_lines(seed):
@@ -101,7 +117,7 @@ def test_it_keeps_answer_7s_items_written_without_blank_lines(seed):
 
 
 def test_it_keeps_answer_10s_items_as_claims(seed):
-    items = quotes(seed.questions[9])[2:6]
+    items = quotes(seed.questions[9])[1:5]
     assert [item.split(":")[0] for item in items] == [
         "Loss of federal funding",
         "Legal action",
@@ -129,14 +145,15 @@ def test_every_claim_is_the_answer_text_at_its_offsets_in_order(seed):
             previous_end = claim.end
 
 
-def test_it_drops_no_answer_text_except_list_markers(seed, seed_text):
+def test_it_drops_no_answer_text_except_list_markers_and_bare_lead_ins(seed, seed_text):
     markdown = parse_document(to_markdown(seed_text, seed.questions))
     for question in seed.questions + markdown.questions:
-        rest = list(question.answer)
+        rest = question.answer
         for claim in question.claims:
-            rest[claim.start : claim.end] = " " * (claim.end - claim.start)
-        leftovers = "".join(rest).split()
-        assert all(re.fullmatch(r"\d+[.)]|[-*]", token) for token in leftovers), leftovers
+            rest = rest[: claim.start] + " " * (claim.end - claim.start) + rest[claim.end :]
+        rest = re.sub(r"(?:^|(?<=\s))(?:\d+[.)]|[-*])(?=\s|$)", " ", rest)
+        leftovers = " ".join(rest.split())
+        assert not leftovers or re.fullmatch(r"Some [^.:]* include:", leftovers), leftovers
 
 
 def test_it_makes_answer_9s_inline_items_separate_claims_without_markers(seed):
@@ -217,7 +234,7 @@ def test_it_keeps_markdown_bullets_in_the_answer_and_makes_each_a_claim():
     answer = doc.questions[0]
     assert answer.question == "Who shares data?"
     assert answer.answer == "Two agencies do:\n\n- DHHS, which runs Medicaid. It also runs SNAP.\n* DPS"
-    assert quotes(answer) == ["Two agencies do:", "DHHS, which runs Medicaid. It also runs SNAP.", "DPS"]
+    assert quotes(answer) == ["Two agencies do:", "DHHS, which runs Medicaid.", "It also runs SNAP.", "DPS"]
 
 
 def test_it_leaves_a_numbered_question_that_breaks_the_sequence_in_the_answer():
@@ -240,7 +257,7 @@ def test_it_does_not_take_an_answer_list_item_ending_in_a_question_mark_for_the_
 
 
 def test_it_refuses_text_without_numbered_questions():
-    with pytest.raises(ParseError, match=r"no numbered questions found \(expected lines like '1\. Question\?'\)"):
+    with pytest.raises(ParseError, match=r"no questions found \(expected numbered lines like '1\. Question\?'"):
         parse_document("Benefits FAQ\n\nThis page has no questions at all.\n")
     with pytest.raises(ParseError, match="empty"):
         parse_document(" \r\n\n")
@@ -256,14 +273,15 @@ def test_it_names_the_line_of_a_question_without_an_answer():
 
 def test_to_dict_has_exactly_the_documented_shape_and_is_json(seed):
     data = seed.to_dict()
-    assert set(data) == {"title", "category", "questions"}
+    assert set(data) == {"title", "category", "warnings", "questions"}
     question = data["questions"][8]
-    assert set(question) == {"number", "question", "answer", "claims"}
+    assert set(question) == {"number", "question", "answer", "claims", "links"}
     assert question["number"] == 9
     assert question["claims"][1] == {
         "quote": seed.questions[8].claims[1].quote,
         "start": seed.questions[8].claims[1].start,
         "end": seed.questions[8].claims[1].end,
+        "triage_rule": "hedging",
     }
     assert json.loads(json.dumps(data)) == data
 
@@ -275,12 +293,11 @@ def test_fingerprint_matches_a_claim_retyped_with_straight_quotes_and_other_spac
     assert re.fullmatch(r"[0-9a-f]{64}", fingerprint(curly))
 
 
-def test_it_parses_a_two_megabyte_page_in_seconds(seed):
+def test_it_parses_a_two_megabyte_page(seed):
+    # How fast is measured by bench/bench_import.py and bench/bench_pathological.py, not here.
     pairs = [(q.question, q.answer) for q in seed.questions] * 80
     text = TITLE + "\n\n" + "\n\n".join(f"{n}. {q}\n\n{a}" for n, (q, a) in enumerate(pairs, 1))
-    started = time.monotonic()
     doc = parse_document(text)
     assert len(text.encode()) > 1_900_000
     assert len(doc.questions) == 1600
     assert doc.questions[-1].claims == seed.questions[-1].claims
-    assert time.monotonic() - started < 30

@@ -140,7 +140,7 @@ def test_loading_the_review_twice_changes_nothing(loaded):
 def test_every_claim_of_the_seed_is_triaged(loaded):
     assert not Claim.objects.filter(status=ClaimStatus.UNREVIEWED).exists()
     decided = sum(len(DATA[name]) for name in ("not_checkable", "flagged", "in_review", "verdicts"))
-    assert Claim.objects.count() == decided == 123  # 122 imported, one split in two
+    assert Claim.objects.count() == decided == 133  # 132 imported, one split in two
 
 
 def test_the_summary_counts_claims_by_status(loaded):
@@ -170,7 +170,7 @@ def test_an_anchor_that_matches_no_claim_is_refused_naming_the_entry(seed_docume
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(SeedReviewError, match=r"not_checkable entry 1 \(Q2, 'words that are nowhere.*no claim"):
         load_seed_review(path)
-    assert not Source.objects.exists() and Claim.objects.filter(status=ClaimStatus.UNREVIEWED).count() == 122
+    assert not Source.objects.exists() and Claim.objects.filter(status=ClaimStatus.UNREVIEWED).count() == 132
 
 
 def test_an_anchor_that_matches_several_claims_is_refused(db, tmp_path):
@@ -190,7 +190,7 @@ def test_a_verdict_the_workflow_refuses_is_reported_with_its_entry_and_nothing_i
     refused = r"verdicts entry 1 \(Q3, .*needs at least one citation with stance 'refutes'"
     with pytest.raises(SeedReviewError, match=refused):
         load_seed_review(path)
-    assert Claim.objects.filter(status=ClaimStatus.UNREVIEWED).count() == 122 and not Citation.objects.exists()
+    assert Claim.objects.filter(status=ClaimStatus.UNREVIEWED).count() == 132 and not Citation.objects.exists()
 
 
 def test_a_claim_someone_else_moved_is_left_as_found(seed_document):

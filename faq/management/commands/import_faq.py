@@ -43,6 +43,10 @@ class Command(BaseCommand):
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         if opts["json"]:
-            self.stdout.write(json.dumps(result.parsed.to_dict(), ensure_ascii=False, indent=2))
+            data = result.parsed.to_dict()
+            data["title"] = result.title
+            data["warnings"] = [{"line": w.line, "message": w.message} for w in result.warnings]
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(result.message)
+            # The parser's guesses, line by line, in the dry run and after an import alike.
+            self.stdout.write("\n".join(result.lines()))
