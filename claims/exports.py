@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from claims.claimreview import public_rationale, published_on
-from claims.models import Claim
+from claims.models import Claim, Flag
+from sources.models import Citation
 
 FIELDS = [
     "id",
@@ -31,7 +35,7 @@ FIELDS = [
 
 
 def export_row(claim: Claim, absolute: Callable[[str], str]) -> dict:
-    """One claim as exported. `claim` needs question__document loaded and with_counts() annotations."""
+    """One claim as exported. `claim` comes from export_queryset() (document loaded, counts annotated)."""
     document = claim.question.document
     return {
         "id": claim.pk,
@@ -67,15 +71,57 @@ def csv_cell(value):
     return value
 
 
-def to_csv(rows: Iterable[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
+class _Line:
+    """A file-like target for csv.writer that hands back each line it is given."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+    """The CSV export, one line at a time (for a streaming response)."""
+    writer = csv.DictWriter(_Line(), fieldnames=FIELDS, lineterminator="\r\n")
+    yield writer.writeheader()
     for row in rows:
-        writer.writerow({key: csv_cell(value) for key, value in row.items()})
-    return out.getvalue()
+        yield writer.writerow({key: csv_cell(value) for key, value in row.items()})
+
+
+def to_csv(rows: Iterable[dict]) -> str:
+    return "".join(csv_lines(rows))
+
+
+def json_chunks(rows: Iterable[dict], **meta) -> Iterator[str]:
+    """The JSON export in pieces: the metadata, each claim, then the count of claims written."""
+    head = json.dumps(meta, ensure_ascii=False, indent=1)
+    yield head[:-2] + ',\n "claims": [' if meta else '{\n "claims": ['
+    count = 0
+    for row in rows:
+        yield ("\n" if count == 0 else ",\n") + json.dumps(row, ensure_ascii=False)
+        count += 1
+    yield f'\n ],\n "count": {count}\n}}\n'
 
 
 def to_json(rows: Iterable[dict], **meta) -> str:
-    rows = list(rows)
-    return json.dumps({**meta, "count": len(rows), "claims": rows}, ensure_ascii=False, indent=1)
+    return "".join(json_chunks(rows, **meta))
+
+
+def export_queryset(claims):
+    """The filtered claims as the exports read them: in document order, each with its counts.
+
+    The counts are correlated subqueries, so a streamed export never groups the
+    whole table; the document's full text is never loaded.
+    """
+    citations = Citation.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk"))
+    flags = Flag.objects.open().filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk"))
+    return (
+        claims.select_related("question__document")
+        .only(
+            "id", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
+            "question__number", "question__document__title", "question__document__slug",
+        )
+        .annotate(
+            citation_count=Coalesce(Subquery(citations.values("n")), 0),
+            open_flag_count=Coalesce(Subquery(flags.values("n")), 0),
+        )
+        .order_by("question__document__title", "question__document_id", "question__number", "position", "pk")
+    )

@@ -1,22 +1,40 @@
-from django.core.paginator import Paginator
 from django.db.models import Count
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from config.paging import Key, keyset_page
 from config.public import public_page
-from sources.models import Source
+from sources.models import Citation, Source
+
+SOURCE_CLAIMS_PER_PAGE = 50
 
 
 @public_page
 def source_list(request):
-    sources = Source.objects.annotate(claim_count=Count("citations__claim", distinct=True)).order_by("title", "pk")
-    page = Paginator(sources, 100).get_page(request.GET.get("page"))
+    page = Paginator(Source.objects.order_by("title", "pk"), 100).get_page(request.GET.get("page"))
+    # Counted for this page's sources only, not grouped over every citation.
+    ids = [source.pk for source in page.object_list]
+    counts = dict(
+        Citation.objects.filter(source__in=ids)
+        .order_by()
+        .values_list("source")
+        .annotate(n=Count("claim", distinct=True))
+    )
+    for source in page.object_list:
+        source.claim_count = counts.get(source.pk, 0)
     return render(request, "sources/source_list.html", {"page": page, "sources": page.object_list})
 
 
 @public_page
 def source_detail(request, pk):
+    """A source and the claims citing it, 50 a page in the order they were cited."""
     source = get_object_or_404(Source, pk=pk)
-    citations = source.citations.select_related("claim__question__document").order_by(
-        "claim__question__document__title", "claim__question__number", "claim__position", "pinpoint"
+    citations = source.citations.select_related("claim__question__document").only(
+        "stance", "pinpoint", "excerpt", "source_id", "claim_id", "claim__statement", "claim__status",
+        "claim__question_id", "claim__question__number", "claim__question__document_id",
+        "claim__question__document__title",
     )
-    return render(request, "sources/source_detail.html", {"source": source, "citations": citations})
+    page = keyset_page(citations, [Key("pk")], request.GET, SOURCE_CLAIMS_PER_PAGE)
+    return render(
+        request, "sources/source_detail.html", {"source": source, "citations": page.rows, "page": page}
+    )

@@ -93,3 +93,13 @@ def chromium(monkeypatch):
             # Connections opened while Playwright's loop ran live in their own
             # context; left open, PostgreSQL refuses to drop the test database.
             connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty page cache (entries are per data version, and test databases repeat versions)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -39,3 +39,14 @@ def set_status(claim, status, *, rationale="", reviewed_at=None, reviewed_by=Non
 
 def publish(claim, status, *, rationale="Checked against the statute.", reviewed_by=None, reviewed_at=REVIEWED_AT):
     return set_status(claim, status, rationale=rationale, reviewed_at=reviewed_at, reviewed_by=reviewed_by)
+
+
+def body(response) -> bytes:
+    """A response's body, whether rendered whole or streamed (the exports stream)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def get_json(client, url):
+    import json
+
+    return json.loads(body(client.get(url)))
