@@ -183,7 +183,7 @@ def load(url: str, duration: float, concurrency: int) -> dict:
     if shutil.which("wrk"):
         done = subprocess.run(
             [
-                "wrk", "-t", "2", "-c", str(concurrency), "-d", f"{duration}s", "--timeout", "60s",
+                "wrk", "-t", "2", "-c", str(concurrency), "-d", f"{max(1, round(duration))}s", "--timeout", "60s",
                 "-s", str(WRK_SCRIPT), url,
             ],
             capture_output=True, text=True, check=True,

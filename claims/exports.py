@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
 from django.db.models.functions import Coalesce
 
 from claims.claimreview import public_rationale, published_on
-from claims.models import Claim, Flag
+from claims.models import ClaimStatus, Flag
 from sources.models import Citation
 
 FIELDS = [
@@ -34,27 +36,54 @@ FIELDS = [
 ]
 
 
-def export_row(claim: Claim, absolute: Callable[[str], str]) -> dict:
-    """One claim as exported. `claim` comes from export_queryset() (document loaded, counts annotated)."""
-    document = claim.question.document
-    return {
-        "id": claim.pk,
-        "url": absolute(claim.get_absolute_url()),
-        "document": document.title,
-        "document_url": absolute(document.get_absolute_url()),
-        "question_number": claim.question.number,
-        "position": claim.position,
-        "quote": claim.quote,
-        "start": claim.start,
-        "end": claim.end,
-        "statement": claim.statement,
-        "status": claim.status,
-        "status_label": claim.get_status_display(),
-        "rationale": public_rationale(claim),
-        "reviewed_on": published_on(claim),
-        "citation_count": claim.citation_count,
-        "open_flag_count": claim.open_flag_count,
-    }
+# Read per exported claim, as plain tuples: building a model instance and reversing
+# two URLs per row was most of an export's time.
+_VALUES = [
+    "pk", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
+    "question__number", "question__document__title", "question__document__slug",
+    "citation_count", "open_flag_count",
+]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """The fields claimreview's public_rationale and published_on read, without a model instance."""
+
+    status: str
+    reviewed_at: object
+    rationale: str
+
+    @property
+    def status_choice(self) -> ClaimStatus:
+        return ClaimStatus(self.status)
+
+
+def export_rows(claims, absolute: Callable[[str], str]) -> Iterator[dict]:
+    """Each claim of export_queryset(claims) as exported, streamed from the database in batches."""
+    claim_url = absolute(reverse("claims:detail", kwargs={"pk": 1})).removesuffix("1/")
+    document_url = absolute(reverse("faq:detail", kwargs={"slug": "x"})).removesuffix("x/")
+    rows = export_queryset(claims).values_list(*_VALUES).iterator(chunk_size=2000)
+    for (pk, position, quote, start, end, statement, status, rationale, reviewed_at,
+         number, title, slug, citation_count, open_flag_count) in rows:
+        verdict = _Verdict(status, reviewed_at, rationale)
+        yield {
+            "id": pk,
+            "url": f"{claim_url}{pk}/",
+            "document": title,
+            "document_url": f"{document_url}{slug}/",
+            "question_number": number,
+            "position": position,
+            "quote": quote,
+            "start": start,
+            "end": end,
+            "statement": statement,
+            "status": status,
+            "status_label": verdict.status_choice.label,
+            "rationale": public_rationale(verdict),
+            "reviewed_on": published_on(verdict),
+            "citation_count": citation_count,
+            "open_flag_count": open_flag_count,
+        }
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula. Imported
@@ -114,12 +143,7 @@ def export_queryset(claims):
     citations = Citation.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk"))
     flags = Flag.objects.open().filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk"))
     return (
-        claims.select_related("question__document")
-        .only(
-            "id", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
-            "question__number", "question__document__title", "question__document__slug",
-        )
-        .annotate(
+        claims.annotate(
             citation_count=Coalesce(Subquery(citations.values("n")), 0),
             open_flag_count=Coalesce(Subquery(flags.values("n")), 0),
         )

@@ -71,9 +71,7 @@ def _filtered_rows(request):
             f"{field}: {' '.join(errors)}\n" for field, errors in filterset.errors.items()
         )
         return None, HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
-    absolute = request.build_absolute_uri
-    claims = exports.export_queryset(filterset.qs)
-    return (exports.export_row(claim, absolute) for claim in claims.iterator(chunk_size=2000)), None
+    return exports.export_rows(filterset.qs, request.build_absolute_uri), None
 
 
 @public_page

@@ -135,3 +135,42 @@ def test_the_stylesheet_is_served(client, db):
     from django.contrib.staticfiles import finders
 
     assert finders.find("claimledger.css")
+
+
+# Queries per public page with the page cache empty: the data version plus the page's own, at any size.
+EXPECTED_QUERIES = {
+    "/": 4,
+    "/faq/{slug}/": 4,
+    "/claims/": 6,
+    "/claims/export.csv": 2,
+    "/claims/export.json": 2,
+    "/claims/{claim}/": 6,
+    "/sources/": 4,
+    "/sources/{source}/": 3,
+    "/claimreview.json": 2,
+}
+
+
+def test_every_public_page_runs_the_same_queries_with_four_claims_and_with_the_seed(
+    client, small_document, django_assert_num_queries
+):
+    from claims.seed import load_seed_documents
+
+    def check(document, claim, source):
+        for template, expected in EXPECTED_QUERIES.items():
+            url = template.format(slug=document.slug, claim=claim.pk, source=source.pk)
+            with django_assert_num_queries(expected):
+                body(client.get(url))
+
+    source = Source.objects.create(title="FERPA", citation="20 U.S.C. § 1232g")
+    first = claims_of(small_document)[0]
+    Citation.objects.create(claim=first, source=source, stance="supports")
+    publish(first, ClaimStatus.SUPPORTED)
+    check(small_document, first, source)
+
+    seed = load_seed_documents()[0].document
+    seed_claims = claims_of(seed)
+    for claim in seed_claims[:60]:
+        Citation.objects.create(claim=claim, source=source, stance="context")
+        publish(claim, ClaimStatus.SUPPORTED)
+    check(seed, seed_claims[0], source)

@@ -192,3 +192,33 @@ def test_csv_export_never_hands_a_spreadsheet_a_formula(client, import_text):
     assert rows[0]["quote"] == "'=HYPERLINK(\"http://evil.example\",\"x\") is text."
     data = get_json(client, "/claims/export.json?document=formulas")
     assert data["claims"][0]["quote"] == "=HYPERLINK(\"http://evil.example\",\"x\") is text."
+
+
+def test_text_search_matches_statement_or_quote_in_any_case(client, claims):
+    from claims import workflow  # noqa: F401 (the statement is edited as a reviewer would, through the ORM here)
+
+    claims[3].statement = "Benefits records are kept apart."
+    claims[3].save()
+    assert listed(client, "q=BENEFITS") == [claims[3].pk]  # the quote says "benefits records", the statement too
+    assert listed(client, "q=kept apart") == [claims[3].pk]  # the statement only
+    assert listed(client, "q=It does not cover") == [claims[3].pk]  # the quote only
+    assert listed(client, "q=rayleigh") == [claims[1].pk]
+    assert listed(client, "q=%25") == [] and listed(client, "q=_") == []  # LIKE wildcards match themselves
+
+
+def test_text_search_uses_the_trigram_index_on_postgresql(claims):
+    from django.db import connection
+
+    from claims.models import Claim
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index exists on PostgreSQL only")
+    from claims.filters import ClaimFilter
+
+    queryset = ClaimFilter({"q": "benefits"}, queryset=Claim.objects.all()).qs
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "claims_claim_statement_trgm" in plan and "claims_claim_quote_trgm" in plan

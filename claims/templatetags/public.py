@@ -33,3 +33,36 @@ def status_bar(parts):
     return format_html(
         '<div class="bar" role="img" aria-label="{}">{}</div>\n<ul class="counts">\n  {}\n</ul>', label, bar, counts
     )
+
+
+_ROW = (
+    '<tr>\n    <td><a href="{0}">#{1}</a></td>\n    <td><a href="{0}">{2}</a></td>\n'
+    '    <td><a href="{3}">{4}</a></td>\n    <td class="num"><a href="{3}#q{5}">{5}</a></td>\n'
+    '    <td><span class="badge" style="--st:{6}">{7}</span></td>\n'
+    '    <td class="num">{8}</td>\n    <td class="num">{9}</td>\n  </tr>'
+)
+
+
+def _truncated(text: str, limit: int = 160) -> str:
+    # As the truncatechars filter: at most `limit` characters, the ellipsis included.
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@register.simple_tag
+def claim_rows(claims):
+    """The claims table's rows, one format_html each (escaped like any template variable).
+
+    Rendered as template nodes, the 50 rows were half of a table page's time.
+    """
+    return format_html_join(
+        "\n  ",
+        _ROW,
+        (
+            (
+                claim.get_absolute_url(), claim.pk, _truncated(claim.statement),
+                claim.question.document.get_absolute_url(), claim.question.document.title, claim.question.number,
+                claim.status_badge.colour, claim.status_badge.label, claim.citation_count, claim.open_flag_count,
+            )
+            for claim in claims
+        ),
+    )
