@@ -103,7 +103,10 @@ def manage(database_url: str, *args: str, extra_env=None):
 
 
 def prepare(args):
-    if args.reuse and claim_count(args.database_url) == args.claims:
+    existing = claim_count(args.database_url) if args.reuse else None
+    if args.reuse and existing is None:
+        raise SystemExit(f"--reuse: cannot read the database at {args.database_url}; not rebuilding it")
+    if args.reuse and existing == args.claims:
         print(f"Reusing the database: {args.claims:,} claims already there.")
         manage(args.database_url, "migrate", "-v0")
         return
