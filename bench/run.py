@@ -286,10 +286,17 @@ def main(argv=None):
             start_memory = server.memory()
             rows = []
             for name, path in todo:
+                # /healthz just before each page: on a shared machine the load drifts over a run,
+                # so each page's ratio is to the ceiling measured next to it.
+                ceiling = load(server.base + "/healthz", args.duration, args.concurrency)
                 urllib.request.urlopen(server.base + path, timeout=600).read()  # one request to fill any cache
                 result = load(server.base + path, args.duration, args.concurrency)
-                rows.append({"page": name, "path": path, **result})
-                print(f"{mode:5} {name:34} {result['rps']:9.1f} req/s  p50 {result['p50_ms']:8.1f} ms", flush=True)
+                rows.append({"page": name, "path": path, **result, "healthz_rps": ceiling["rps"]})
+                print(
+                    f"{mode:5} {name:34} {result['rps']:9.1f} req/s  p50 {result['p50_ms']:8.1f} ms  "
+                    f"(healthz {ceiling['rps']:.0f}, ratio {result['rps'] / ceiling['rps']:.3f})",
+                    flush=True,
+                )
             modes[mode] = {"rows": rows, "memory_start": start_memory, "memory_end": server.memory()}
             if mode == "warm":
                 results["export_csv"] = export_timing(server)
@@ -305,8 +312,8 @@ def main(argv=None):
                 "path": path,
                 "queries": queries.get(path),
                 "bytes": sample["sizes"].get(path),
-                "warm": {**warm, "ratio": warm["rps"] / modes["warm"]["rows"][0]["rps"]},
-                "cold": {**cold, "ratio": cold["rps"] / modes["cold"]["rows"][0]["rps"]},
+                "warm": {**warm, "ratio": warm["rps"] / warm["healthz_rps"]},
+                "cold": {**cold, "ratio": cold["rps"] / cold["healthz_rps"]},
             }
         )
     results["memory"] = {mode: {"start": data["memory_start"], "end": data["memory_end"]} for mode, data in modes.items()}
@@ -322,7 +329,8 @@ def write_results(results: dict):
         "",
         f"{results['cpus']} CPUs, {results['machine']}; gunicorn {results['workers']} workers; "
         f"{results['concurrency']} connections for {results['duration_s']:g} s per page and mode; "
-        f"client {results['pages'][0]['warm']['client']}.",
+        f"client {results['pages'][0]['warm']['client']}. Each ratio is the page's requests/s over "
+        f"`/healthz`'s, measured just before it on the same server (the machine is shared; its load drifts).",
         "",
         "Rows: " + ", ".join(f"{table} {count:,}" for table, count in results["rows"].items()) + ".",
         "",
