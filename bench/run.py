@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -203,6 +204,29 @@ def load(url: str, duration: float, concurrency: int) -> dict:
     return result
 
 
+def paired(base: str, path: str, duration: float, concurrency: int) -> tuple[dict, dict]:
+    """(page, /healthz) loaded in alternating one-second slices for `duration` seconds each.
+
+    On a shared machine the load drifts within seconds; alternating cancels
+    most of the drift out of the ratio. requests/s is the mean over the
+    slices, each latency percentile the median of the slices' percentiles.
+    """
+    runs = {"page": [], "healthz": []}
+    for _ in range(max(2, round(duration))):
+        runs["healthz"].append(load(base + "/healthz", 1, concurrency))
+        runs["page"].append(load(base + path, 1, concurrency))
+
+    def merge(slices):
+        merged = {"rps": statistics.fmean(run["rps"] for run in slices), "client": slices[0]["client"]}
+        for key in ("requests", "errors", "non_2xx"):
+            merged[key] = sum(run.get(key, 0) for run in slices)
+        for key in ("p50_ms", "p95_ms", "p99_ms"):
+            merged[key] = statistics.median(run[key] for run in slices)
+        return merged
+
+    return merge(runs["page"]), merge(runs["healthz"])
+
+
 def pages(sample: dict) -> list[tuple[str, str]]:
     last = sample["last_page"]
     pages = [
@@ -286,11 +310,10 @@ def main(argv=None):
             start_memory = server.memory()
             rows = []
             for name, path in todo:
-                # /healthz just before each page: on a shared machine the load drifts over a run,
-                # so each page's ratio is to the ceiling measured next to it.
-                ceiling = load(server.base + "/healthz", args.duration, args.concurrency)
                 urllib.request.urlopen(server.base + path, timeout=600).read()  # one request to fill any cache
-                result = load(server.base + path, args.duration, args.concurrency)
+                # The page and /healthz alternate second by second: each ratio is to the ceiling
+                # measured beside it (on a shared machine the load drifts over a run).
+                result, ceiling = paired(server.base, path, args.duration, args.concurrency)
                 rows.append({"page": name, "path": path, **result, "healthz_rps": ceiling["rps"]})
                 print(
                     f"{mode:5} {name:34} {result['rps']:9.1f} req/s  p50 {result['p50_ms']:8.1f} ms  "
@@ -330,7 +353,8 @@ def write_results(results: dict):
         f"{results['cpus']} CPUs, {results['machine']}; gunicorn {results['workers']} workers; "
         f"{results['concurrency']} connections for {results['duration_s']:g} s per page and mode; "
         f"client {results['pages'][0]['warm']['client']}. Each ratio is the page's requests/s over "
-        f"`/healthz`'s, measured just before it on the same server (the machine is shared; its load drifts).",
+        f"`/healthz`'s, the two loaded in alternating one-second slices on the same server (the machine is "
+        f"shared and its load drifts); latency percentiles are the median over the slices.",
         "",
         "Rows: " + ", ".join(f"{table} {count:,}" for table, count in results["rows"].items()) + ".",
         "",
