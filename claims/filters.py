@@ -15,6 +15,25 @@ class AnyYesNo(django_filters.widgets.BooleanWidget):
         self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
 
+# Up to this many documents the filter is a list to choose from; beyond, a box for the
+# document's address (a list of thousands of titles would outweigh the table itself).
+DOCUMENT_CHOICES_MAX = 200
+
+
+def fit_document_filter(form):
+    """Give the document filter a list of at most DOCUMENT_CHOICES_MAX titles, or else a text box.
+
+    One query of titles and slugs only, never the documents' full text.
+    """
+    documents = list(Document.objects.public().order_by("title", "pk").values_list("slug", "title")[: DOCUMENT_CHOICES_MAX + 1])
+    field = form.fields["document"]
+    if len(documents) <= DOCUMENT_CHOICES_MAX:
+        field.widget.choices = [("", "Any document"), *documents]
+    else:
+        field.widget = forms.TextInput(attrs={"placeholder": "its address, as in /faq/<address>/"})
+        field.help_text = "The document's address, as in /faq/<address>/."
+
+
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Text contains", method="filter_text", widget=forms.TextInput(attrs={"type": "search"})

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +90,23 @@ VERDICT_VALUES = [status.value for status in ClaimStatus.verdicts()]
 
 # A finding is one line a reader takes in at a glance.
 FINDING_MAX_LENGTH = 200
+# The status sort, most pressing first: verdicts, then flagged, in review, unreviewed, not checkable.
+SEVERITY_GROUPS = [
+    VERDICT_VALUES,
+    [ClaimStatus.FLAGGED.value],
+    [ClaimStatus.IN_REVIEW.value],
+    [ClaimStatus.UNREVIEWED.value],
+    [ClaimStatus.NOT_CHECKABLE.value],
+]
+
+
+def severity():
+    """The status's rank in the status sort, as SQL; the same expression the severity index is built on."""
+    return Case(
+        *(When(status__in=values, then=Value(rank)) for rank, values in enumerate(SEVERITY_GROUPS)),
+        default=Value(len(SEVERITY_GROUPS)),
+        output_field=models.IntegerField(),
+    )
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -212,6 +229,15 @@ class Claim(models.Model):
                 fields=["question", "position"],
                 condition=Q(triage_pending=True),
                 name="claims_claim_triage_idx",
+            ),
+            # The status sort of the public table, walked page by page (keyset) with ties broken by id.
+            models.Index(severity(), F("id"), name="claims_claim_severity_idx"),
+            # The ClaimReview feed's pages: published verdicts, newest first, ties by id.
+            models.Index(
+                F("reviewed_at").desc(),
+                F("id").desc(),
+                condition=Q(status__in=VERDICT_VALUES, reviewed_at__isnull=False),
+                name="claims_claim_published_idx",
             ),
         ]
 

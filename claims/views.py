@@ -3,22 +3,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from claims import exports
+from claims import exports, listing
 from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
-from claims.filters import ClaimFilter
+from claims.filters import ClaimFilter, fit_document_filter
 from claims.highlight import link_citations, paragraphs
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
-from claims.tables import ClaimTable
 from claims.workflow import verdict_rules
 from claims.templatetags.public import http_url
+from config.paging import Key, keyset_page
 from config.public import public_page
 from people.models import public_byline
 from sources.citations import find_citations
@@ -34,44 +32,49 @@ def json_for_script(data) -> str:
     return mark_safe(json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES))
 
 
-def _public_claims():
-    return Claim.objects.public().with_counts()
+def _filterset(request) -> ClaimFilter:
+    return ClaimFilter(request.GET or None, queryset=Claim.objects.visible())
 
 
-class ClaimListView(SingleTableMixin, FilterView):
-    """The claims table: filters, sorting, pagination; exports share its FilterSet."""
-
-    http_method_names = ["get", "head"]
-    table_class = ClaimTable
-    filterset_class = ClaimFilter
-    template_name = "claims/claim_list.html"
-    table_pagination = {"per_page": 50}
-
-    def get_queryset(self):
-        return _public_claims()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        params = self.request.GET.copy()
-        for key in ("page", "sort"):
-            params.pop(key, None)
-        context["export_query"] = params.urlencode()
-        return context
-
-
-claim_list = public_page(ClaimListView.as_view())
+@public_page
+def claim_list(request):
+    """The claims table: filters, sorts by id, document or status, and keyset pages of 50."""
+    filterset = _filterset(request)
+    # A filter that does not validate shows its error and no rows, never every row.
+    claims = filterset.qs if filterset.is_valid() or not filterset.is_bound else Claim.objects.none()
+    page, sorting = listing.table_page(claims, request.GET)
+    total, more = listing.claim_total(claims)
+    fit_document_filter(filterset.form)
+    params = request.GET.copy()
+    for key in ("page", "sort", "after", "before", "last"):
+        params.pop(key, None)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "headers": listing.headers(request.GET, **sorting),
+            "total": total,
+            "more": more,
+            "export_query": params.urlencode(),
+        },
+    )
 
 
 def _filtered_rows(request):
-    """(rows, None) for the request's filters, or (None, a 400 response naming each bad filter)."""
-    filterset = ClaimFilter(request.GET or None, queryset=_public_claims())
+    """(rows, None) for the request's filters, or (None, a 400 response naming each bad filter).
+
+    The rows are a generator over a server-side cursor in batches: an export of
+    every claim streams in memory that does not grow with the table.
+    """
+    filterset = _filterset(request)
     if filterset.is_bound and not filterset.is_valid():
         problems = "".join(
             f"{field}: {' '.join(errors)}\n" for field, errors in filterset.errors.items()
         )
         return None, HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
-    absolute = request.build_absolute_uri
-    return [exports.export_row(claim, absolute) for claim in filterset.qs], None
+    return exports.export_rows(filterset.qs, request.build_absolute_uri), None
 
 
 @public_page
@@ -79,7 +82,7 @@ def export_csv(request):
     rows, refusal = _filtered_rows(request)
     if refusal:
         return refusal
-    response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="claims.csv"'
     return response
 
@@ -90,8 +93,8 @@ def export_json(request):
     if refusal:
         return refusal
     filters = {key: value for key, value in request.GET.items() if key in ClaimFilter.base_filters and value}
-    body = exports.to_json(rows, source=request.build_absolute_uri(reverse("claims:list")), filters=filters)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    body = exports.json_chunks(rows, source=request.build_absolute_uri(reverse("claims:list")), filters=filters)
+    return StreamingHttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 # How a one-way relation reads from the other claim's page.
@@ -212,6 +215,10 @@ def claim_detail(request, pk):
     return render(request, "claims/claim_detail.html", context)
 
 
+# The feed's newest verdicts per page; older ones are one `Link: rel="next"` away.
+FEED_PER_PAGE = 100
+
+
 @public_page
 def claim_history(request, pk):
     """Every status change of a claim, newest first, paginated."""
@@ -227,12 +234,26 @@ def claimreview_feed(request):
         .published()
         .filter(reviewed_at__isnull=False)
         .select_related("question__document")
-        .order_by("-reviewed_at", "pk")
+        .only(
+            "statement", "status", "reviewed_at", "question__document__title",
+            "question__document__slug", "question__document__source_url",
+        )
     )
+    page = keyset_page(claims, [Key("reviewed_at", descending=True)], request.GET, FEED_PER_PAGE)
+    feed_url = request.build_absolute_uri(reverse("claims:claimreview_feed"))
     feed = data_feed(
-        claims,
-        feed_url=request.build_absolute_uri(reverse("claims:claimreview_feed")),
+        page.rows,
+        feed_url=feed_url,
         absolute=request.build_absolute_uri,
         author=settings.CLAIMREVIEW_AUTHOR,
     )
-    return JsonResponse(feed, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    links = []
+    if page.has_next:
+        feed["nextPage"] = f"{feed_url}?{page.next_link}"
+        links.append(f'<{feed["nextPage"]}>; rel="next"')
+    if page.has_previous:
+        links.append(f'<{feed_url}?{page.first_link}>; rel="first"')
+    response = JsonResponse(feed, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    if links:
+        response["Link"] = ", ".join(links)
+    return response

@@ -48,5 +48,6 @@ def render(urls, *, host: str = "testserver", secure: bool = False) -> dict[str,
     for url in urls:
         response = client.get(url, secure=secure)
         headers = {name: response[name] for name in HEADERS if response.has_header(name)}
-        pages[url] = (response.status_code, headers, response.content)
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # exports stream
+        pages[url] = (response.status_code, headers, body)
     return pages

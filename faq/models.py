@@ -64,6 +64,10 @@ class Document(models.Model):
         indexes = [
             # The importer looks a text up by its hash before writing anything.
             models.Index(fields=["content_sha256"], name="faq_document_sha256_idx"),
+            # The home page's documents and the claims table's document order, paged by (title, id).
+            models.Index(fields=["title", "id"], name="faq_document_title_idx"),
+            # The site's data version (config/public.py) reads the newest updated_at.
+            models.Index(fields=["updated_at"], name="faq_document_updated_idx"),
         ]
 
     def __str__(self):

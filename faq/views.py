@@ -13,7 +13,10 @@ from claims.highlight import paragraphs, status_counts
 from claims.models import Claim
 from config.public import public_page
 from claims.models import ClaimStatus
-from faq.models import Document
+from config.paging import Key, keyset_page
+from faq.models import Document, Question
+
+HOME_PER_PAGE = 20
 
 LEGEND_ORDER = [
     *ClaimStatus.verdicts(),
@@ -26,24 +29,40 @@ LEGEND_ORDER = [
 
 @public_page
 def home(request):
-    """Every document with a bar of its claims by status, and the totals."""
-    documents = list(Document.objects.public().annotate(question_count=Count("questions")).order_by("title"))
+    """Documents by title, 20 a page, each with a bar of its claims by status; and the statuses' legend.
+
+    Four queries whatever the size of the database: the page of documents, and
+    for those documents only, their question counts and their claims by status.
+    """
+    page = keyset_page(
+        Document.objects.public().only("title", "slug", "category", "jurisdiction"),
+        [Key("title")],
+        request.GET,
+        HOME_PER_PAGE,
+    )
+    ids = [document.pk for document in page.rows]
     by_document = defaultdict(Counter)
-    rows = Claim.objects.visible().order_by().values_list("question__document", "status").annotate(n=Count("pk"))
-    for document_id, status, n in rows:
-        by_document[document_id][status] = n
-    for document in documents:
+    question_counts = {}
+    if ids:
+        rows = (
+            Claim.objects.filter(question__document__in=ids)
+            .order_by()
+            .values_list("question__document", "status")
+            .annotate(n=Count("pk"))
+        )
+        for document_id, status, n in rows:
+            by_document[document_id][status] = n
+        question_counts = dict(
+            Question.objects.filter(document__in=ids).order_by().values_list("document").annotate(n=Count("pk"))
+        )
+    for document in page.rows:
         document.status_counts = status_counts(by_document[document.pk])
         document.claim_count = sum(by_document[document.pk].values())
-    totals = sum(by_document.values(), Counter())
+        document.question_count = question_counts.get(document.pk, 0)
     return render(
         request,
         "faq/home.html",
-        {
-            "documents": documents,
-            "totals": status_counts(totals, include_empty=True),
-            "claim_total": sum(totals.values()),
-        },
+        {"page": page, "documents": page.rows, "legend": status_counts(Counter(), include_empty=True)},
     )
 
 

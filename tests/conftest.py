@@ -118,3 +118,11 @@ def watch_csp(page) -> list[str]:
         "window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`));"
     )
     return violations
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty page cache (entries are per data version, and test databases repeat versions)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -49,3 +49,14 @@ def publish(
     return set_status(
         claim, status, rationale=rationale, finding=finding, reviewed_at=reviewed_at, reviewed_by=reviewed_by
     )
+
+
+def body(response) -> bytes:
+    """A response's body, whether rendered whole or streamed (the exports stream)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def get_json(client, url):
+    import json
+
+    return json.loads(body(client.get(url)))

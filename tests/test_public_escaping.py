@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from public_support import claims_of, publish
+from public_support import body, claims_of, get_json, publish
 
 from claims.models import ClaimRelation, ClaimStatus, Flag
 from sources.models import Citation, Source
@@ -76,10 +76,10 @@ def test_the_document_page_shows_the_markup_as_the_reader_would_see_it(client, h
 
 def test_exports_and_the_feed_carry_the_text_unchanged_and_stay_valid(client, hostile):
     document, claims, _ = hostile
-    rows = client.get("/claims/export.json?document=hostile").json()["claims"]
+    rows = get_json(client, "/claims/export.json?document=hostile")["claims"]
     assert rows[0]["quote"] == f"It shows {SCRIPT} as text."
     assert rows[0]["rationale"] == f"Because {SCRIPT} {IMG}"
-    table = list(csv.DictReader(io.StringIO(client.get("/claims/export.csv?document=hostile").content.decode())))
+    table = list(csv.DictReader(io.StringIO(body(client.get("/claims/export.csv?document=hostile")).decode())))
     assert [row["quote"] for row in table] == [claim.quote for claim in claims]
     feed = json.loads(client.get("/claimreview.json").content)
     assert feed["dataFeedElement"][0]["item"]["claimReviewed"] == f"It shows {SCRIPT} as text."
@@ -91,4 +91,4 @@ def test_internal_flag_notes_never_appear_anywhere(client, hostile):
     Flag.objects.filter(claim=claims[0]).update(note="SECRET-NOTE")
     for url in ["/", f"/faq/{document.slug}/", "/claims/", f"/claims/{claims[0].pk}/", "/claims/export.csv",
                 "/claims/export.json", "/claimreview.json", f"/sources/{source.pk}/"]:
-        assert "SECRET-NOTE" not in client.get(url).content.decode(), url
+        assert "SECRET-NOTE" not in body(client.get(url)).decode(), url

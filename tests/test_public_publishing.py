@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import User
-from public_support import publish
+from public_support import body, publish
 
 from claims import roles
 from claims.models import Claim
@@ -27,12 +27,12 @@ def test_an_unpublished_document_and_its_claims_are_on_no_public_page(client, hi
     document, claim, source = hidden
     for url in ["/", "/claims/", "/claims/export.csv", "/claims/export.json", "/claimreview.json", "/sources/",
                 f"/sources/{source.pk}/"]:
-        body = client.get(url).content.decode()
-        assert "draft claim stays hidden" not in body and "Unpublished FAQ" not in body, url
+        text = body(client.get(url)).decode()
+        assert "draft claim stays hidden" not in text and "Unpublished FAQ" not in text, url
     assert client.get(f"/faq/{document.slug}/").status_code == 404
     assert client.get(f"/claims/{claim.pk}/").status_code == 404
     assert client.get("/claims/?document=draft").status_code == 200
-    assert "Hidden finding" not in client.get("/claimreview.json").content.decode()
+    assert "Hidden finding" not in body(client.get("/claimreview.json")).decode()
 
 
 @pytest.mark.django_db
@@ -40,9 +40,9 @@ def test_publishing_puts_the_document_and_its_claims_on_the_site(client, hidden)
     document, claim, source = hidden
     set_published([document], user=None, published=True)
     assert client.get(f"/faq/{document.slug}/").status_code == 200
-    assert "Hidden finding." in client.get(f"/claims/{claim.pk}/").content.decode()
-    assert "draft claim stays hidden" in client.get("/claims/export.csv").content.decode()
-    assert f"/claims/{claim.pk}/" in client.get(f"/sources/{source.pk}/").content.decode()
+    assert "Hidden finding." in body(client.get(f"/claims/{claim.pk}/")).decode()
+    assert "draft claim stays hidden" in body(client.get("/claims/export.csv")).decode()
+    assert f"/claims/{claim.pk}/" in body(client.get(f"/sources/{source.pk}/")).decode()
 
 
 @pytest.mark.django_db

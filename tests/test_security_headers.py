@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from public_support import PUBLIC_URLS, claims_of, publish
+from public_support import PUBLIC_URLS, body, claims_of, publish
 
 from claims.models import ClaimStatus
 from sources.models import Citation, Source
@@ -40,7 +40,7 @@ def test_every_public_response_and_the_admin_and_errors_send_the_policies(client
 
 def test_public_pages_have_no_inline_style_or_script(client, urls):
     for url in urls:
-        html = client.get(url).content.decode()
+        html = body(client.get(url)).decode()
         assert not re.search(r"\sstyle=|<style", html), url
         scripts = re.findall(r"<script([^>]*)>", html)
         assert all('type="application/ld+json"' in attrs for attrs in scripts), url
