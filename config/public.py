@@ -30,7 +30,7 @@ def _history_tables() -> list[str]:
 
 @cache
 def _stamp_sql() -> str:
-    """One SELECT of index look-ups: the newest document edit and each history table's newest row.
+    """One SELECT of index look-ups: the newest document and public-name edits and each history table's newest row.
 
     Every save or delete of a claim, flag, relation, source or citation leaves a
     history row (simple_history), so some newest history_date moves whenever a
@@ -44,7 +44,11 @@ def _stamp_sql() -> str:
     from django.db import connection
 
     quote = connection.ops.quote_name
-    parts = ["(SELECT updated_at FROM faq_document ORDER BY updated_at DESC LIMIT 1)"]
+    parts = [
+        "(SELECT updated_at FROM faq_document ORDER BY updated_at DESC LIMIT 1)",
+        # A reviewer's public name is every byline of theirs.
+        "(SELECT updated_at FROM people_staffprofile ORDER BY updated_at DESC LIMIT 1)",
+    ]
     parts += [
         f"(SELECT history_date FROM {quote(table)} ORDER BY history_date DESC LIMIT 1)"
         for table in _history_tables()

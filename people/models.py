@@ -19,9 +19,19 @@ class StaffProfile(models.Model):
         ),
     )
 
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        help_text="When the public name last changed: part of the public pages' data version, so a new byline "
+        "is on every page from the next request.",
+    )
+
     class Meta:
         verbose_name = "public name"
         verbose_name_plural = "public names"
+        indexes = [
+            # The public pages' data version reads the newest edit (config/public.py).
+            models.Index(fields=["updated_at"], name="people_profile_updated_idx"),
+        ]
 
     def __str__(self):
         return self.public_name or f"(no public name) {self.user}"

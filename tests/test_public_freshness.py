@@ -128,3 +128,15 @@ def test_browsers_revalidate_every_visit_and_a_write_changes_the_answer(client, 
     publish(site["claim"], "supported", user=reviewer)
     again = client.get(url, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200 and claim_status(again.content.decode()) == "Supported"
+
+
+def test_a_changed_public_name_shows_on_the_next_request_to_the_claim_page(client, site, reviewer):  # noqa: F811
+    from people.models import StaffProfile
+
+    claim = site["claim"]
+    profile = StaffProfile.objects.create(user=reviewer, public_name="R. Reviewer")
+    publish(claim, "supported", user=reviewer)
+    assert "Verdict published by R. Reviewer" in load_all(client, site)["claim"]
+    profile.public_name = "Rita R., legal desk"
+    profile.save()
+    assert "Verdict published by Rita R., legal desk" in load_all(client, site)["claim"]
