@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
 
+from sources.linkcheck import http_only_opener
+
 __all__ = ["FetchRefused", "RawPage", "fetch_page", "importer_user_agent", "TEXT_TYPES"]
 
 # What the importer reads: HTML, and plain text or Markdown.
@@ -223,19 +225,8 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def _opener(allow_private: bool) -> urllib.request.OpenerDirector:
-    # Only HTTP(S), as in the link checker: build_opener() would also open file:, ftp: and data:.
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.UnknownHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        _HttpOnlyRedirects(allow_private),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
+    # Only HTTP(S), as in the link checker, and redirects only to public http(s) addresses.
+    return http_only_opener(_HttpOnlyRedirects(allow_private))
 
 
 def _why(reason, timeout: float) -> str:

@@ -180,9 +180,12 @@ class _KeepHeadOnRedirect(urllib.request.HTTPRedirectHandler):
         return new
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    # Only HTTP(S): build_opener() would also open file:, ftp: and data: URLs,
-    # and a source URL (or a redirect) must never make us read a local file.
+def http_only_opener(redirects: urllib.request.HTTPRedirectHandler) -> urllib.request.OpenerDirector:
+    """An opener for HTTP(S) alone, with the given redirect policy (the link checker's and the FAQ fetcher's).
+
+    build_opener() would also open file:, ftp: and data: URLs, and a source URL,
+    a page to import (or a redirect from either) must never make us read a local file.
+    """
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
@@ -190,11 +193,15 @@ def _opener() -> urllib.request.OpenerDirector:
         urllib.request.HTTPHandler(),
         urllib.request.HTTPSHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
-        _KeepHeadOnRedirect(),
+        redirects,
         urllib.request.HTTPErrorProcessor(),
     ):
         opener.add_handler(handler)
     return opener
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    return http_only_opener(_KeepHeadOnRedirect())
 
 
 class _NoAnswer(Exception):
