@@ -18,6 +18,7 @@ from claims.workflow import verdict_rules
 from claims.templatetags.public import http_url
 from config.paging import Key, keyset_page
 from config.public import public_page
+from faq.models import latest_capture_time
 from people.models import public_byline
 from sources.citations import find_citations
 from sources.models import Source, Stance
@@ -161,7 +162,10 @@ def how_we_rate(request):
 @public_page
 def claim_detail(request, pk):
     claim = get_object_or_404(
-        Claim.objects.visible().select_related("question__document", "reviewed_by__staff_profile"), pk=pk
+        Claim.objects.visible()
+        .select_related("question__document", "reviewed_by__staff_profile")
+        .annotate(captured_at=latest_capture_time("question__document")),
+        pk=pk,
     )
     citations = list(claim.citations.select_related("source").order_by("source__title", "pinpoint"))
     by_stance = [

@@ -184,3 +184,13 @@ class PageLink(models.Model):
     @property
     def is_web_link(self) -> bool:
         return self.url.lower().startswith(("http://", "https://"))
+
+
+def latest_capture_time(document_ref: str = "pk") -> models.Subquery:
+    """The newest capture's retrieval time of the document at `document_ref`, as a subquery.
+
+    Pages that link to the stored copy annotate it onto the row they already
+    load (one index look-up on faq_capture_doc_time_idx), rather than query again.
+    """
+    newest = PageCapture.objects.filter(document=models.OuterRef(document_ref)).order_by("-retrieved_at", "-pk")
+    return models.Subquery(newest.values("retrieved_at")[:1])

@@ -7,4 +7,5 @@ app_name = "faq"
 urlpatterns = [
     path("", views.home, name="home"),
     path("faq/<slug:slug>/", views.document_detail, name="detail"),
+    path("faq/<slug:slug>/stored-copy/", views.stored_copy, name="stored_copy"),
 ]

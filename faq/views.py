@@ -6,15 +6,16 @@ the rest of faq knows nothing of them.
 
 from collections import Counter, defaultdict
 
+from csp.decorators import csp
 from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from claims.highlight import paragraphs, status_counts
-from claims.models import Claim
-from config.public import public_page
-from claims.models import ClaimStatus
+from claims.models import Claim, ClaimStatus
 from config.paging import Key, keyset_page
-from faq.models import Document, Question
+from config.public import public_page
+from faq.models import Document, PageCapture, Question, latest_capture_time
 
 HOME_PER_PAGE = 20
 
@@ -69,7 +70,7 @@ def home(request):
 @public_page
 def document_detail(request, slug):
     """The document as published, every claim highlighted in place with its status."""
-    document = get_object_or_404(Document.objects.public(), slug=slug)
+    document = get_object_or_404(Document.objects.public().annotate(captured_at=latest_capture_time()), slug=slug)
     claims = Claim.objects.order_by("start", "position").only(
         "pk", "question_id", "quote", "start", "end", "status", "position", "finding"
     )
@@ -92,3 +93,33 @@ def document_detail(request, slug):
             "claim_total": len(statuses),
         },
     )
+
+
+# A stored page is someone else's HTML: shown as received, in a sandbox (an opaque origin, no script, no
+# form), loading nothing from anywhere, so it can neither run code on this site nor call home to its own.
+STORED_COPY_POLICY = {
+    "sandbox": [],
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+@csp(STORED_COPY_POLICY)
+@public_page
+def stored_copy(request, slug):
+    """The page as it was fetched or uploaded at its newest capture: the evidence of what it said, byte for byte."""
+    document = get_object_or_404(Document.objects.public(), slug=slug)
+    capture = (
+        PageCapture.objects.filter(document=document).order_by("-retrieved_at", "-pk").only(
+            "content", "content_type", "retrieved_at"
+        ).first()
+    )
+    if capture is None:
+        raise Http404("this document has no stored copy")
+    response = HttpResponse(bytes(capture.content), content_type=capture.content_type or "application/octet-stream")
+    response["Content-Disposition"] = "inline"
+    return response

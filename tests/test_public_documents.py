@@ -135,3 +135,34 @@ def test_the_document_legend_leads_with_verdicts_and_each_entry_filters_the_page
         assert f'<span class="filter-target" id="only-{status}"></span>' in html
     assert '<input type="checkbox" id="mark-not-checkable">' in html
     assert "{#" not in html and "{%" not in html  # no template comment leaks onto the page
+
+
+def test_a_stored_page_is_linked_and_served_as_received_in_a_sandbox(client, import_text, django_assert_num_queries):
+    from faq.importing import import_faq_html
+
+    html = (
+        "<html><head><title>Pond Rules</title><script>alert(1)</script></head><body><main><h1>Pond Rules</h1>"
+        "<h2>1. May I fish?</h2><p>Fishing is allowed on weekdays.</p>"
+        "<h2>2. May I swim?</h2><p>Swimming is not allowed.</p></main></body></html>"
+    ).encode("windows-1252")
+    document = import_faq_html(html, name="pond.html").document
+    document.is_published = True
+    document.save()
+    page = client.get(f"/faq/{document.slug}/").content.decode()
+    assert f'<a href="/faq/{document.slug}/stored-copy/">The page as we stored it</a>' in page
+    claim = document.questions.get(number=1).claims.get()
+    assert f'<a href="/faq/{document.slug}/stored-copy/">the page as we stored it</a>' in client.get(
+        f"/claims/{claim.pk}/"
+    ).content.decode()
+
+    with django_assert_num_queries(3):  # the ETag's stamp, the document, its newest capture
+        stored = client.get(f"/faq/{document.slug}/stored-copy/")
+    assert stored.content == html  # byte for byte, never re-encoded
+    assert stored["Content-Type"] == "text/html"
+    policy = stored["Content-Security-Policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "script-src" not in policy
+
+
+def test_a_document_imported_from_text_has_no_stored_copy(client, small_document):
+    assert client.get(f"/faq/{small_document.slug}/stored-copy/").status_code == 404
+    assert "stored-copy" not in client.get(f"/faq/{small_document.slug}/").content.decode()

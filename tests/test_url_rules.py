@@ -20,6 +20,7 @@ STAFF_ONLY = (302, 302, 403)  # to the sign-in page; a POST without a CSRF token
 RULES = {
     "": PUBLIC,
     "faq/<slug:slug>/": PUBLIC,
+    "faq/<slug:slug>/stored-copy/": PUBLIC,
     "claims/": PUBLIC,
     "claims/export.csv": PUBLIC,
     "claims/export.json": PUBLIC,
@@ -103,6 +104,18 @@ def concrete(pattern: str, pk: int, slug: str) -> str:
     return "/" + url.format(pk=pk, slug=slug)
 
 
+def store_a_copy(document):
+    from django.utils import timezone
+
+    from faq.models import PageCapture
+
+    content = b"<html><body><h1>A Small FAQ</h1></body></html>"
+    PageCapture.objects.create(
+        document=document, filename="small.html", content_type="text/html; charset=utf-8", content=content,
+        size=len(content), content_sha256="0" * 64, retrieved_at=timezone.now(),
+    )
+
+
 def test_every_url_pattern_has_a_rule_and_anonymous_requests_follow_it(small_document):
     from claims.models import Claim
     from sources.models import Source
@@ -110,6 +123,7 @@ def test_every_url_pattern_has_a_rule_and_anonymous_requests_follow_it(small_doc
     claim = Claim.objects.filter(question__document=small_document).first()
     Source.objects.filter(pk=claim.pk).delete()
     Source.objects.create(pk=claim.pk, title="Same id as the claim, so one sample serves both")
+    store_a_copy(small_document)
     client = Client(enforce_csrf_checks=True)
     all_patterns = list(patterns(get_resolver().url_patterns))
     assert len(all_patterns) > 80
