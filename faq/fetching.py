@@ -51,6 +51,9 @@ class RawPage:
     # The final HTTP status; None for an uploaded file.
     status: int | None = None
     retrieved_at: datetime | None = None
+    # Validators the server sent, kept with the capture for the next conditional GET.
+    etag: str = ""
+    last_modified: str = ""
 
     @property
     def media_type(self) -> str:
