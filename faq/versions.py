@@ -427,11 +427,11 @@ def _apply_claims(plan: VersionPlan, questions: list[Question], version: Documen
     for p in removed:
         workflow.mark_removed_from_page(p.claim, user=user, last_version=previous)
         changes.append(ClaimChange(version=version, claim=p.claim, kind=p.kind, old_quote=p.old_quote))
-    # Every claim left at a shifted position (removed now or earlier) goes after the current ones of its answer.
-    _renumber_removed(Claim.objects.filter(question__document=document, position__gt=_SHIFT))
     created = bulk_create_with_history(
         new_rows, Claim, batch_size=500, default_user=user, default_change_reason=f"new in version {version.number}"
     )
+    # Every claim left at a shifted position (removed now or earlier) goes after the current ones of its answer.
+    _renumber_removed(Claim.objects.filter(question__document=document, position__gt=_SHIFT))
     changes.extend(ClaimChange(version=version, claim=c, kind=ClaimChangeKind.NEW, new_quote=c.quote) for c in created)
     ClaimChange.objects.bulk_create(changes)
 
