@@ -45,7 +45,14 @@ class FetchRefused(ValueError):
 
 
 class NotModified(Exception):
-    """A conditional GET answered 304: the page is as it was at the last capture."""
+    """A conditional GET answered 304: the page is as it was at the last capture.
+
+    `url` is the address that answered (after any redirects).
+    """
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,7 @@ def fetch_page(
     except urllib.error.HTTPError as answer:
         answer.close()
         if answer.code == 304 and (etag or last_modified):
-            raise NotModified(url) from None
+            raise NotModified(answer.geturl() or url) from None
         if 300 <= answer.code < 400:
             raise FetchRefused(f"{url}: redirect not followed (HTTP {answer.code}: a loop, too many hops or no Location)") from None
         raise FetchRefused(

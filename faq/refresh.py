@@ -69,7 +69,9 @@ def refresh_document(document: Document, *, user=None) -> RefreshOutcome:
             etag=last.etag if last else "",
             last_modified=last.last_modified if last else "",
         )
-    except NotModified:
+    except NotModified as answer:
+        if not _same_address(answer.url, document.source_url):
+            return _gone(document, f"redirected to {answer.url}")
         _back(document)
         return RefreshOutcome(document, "unchanged", "not modified since the last capture (HTTP 304)")
     except FetchRefused as refusal:
