@@ -123,6 +123,14 @@ class VersionPlan:
         return [plan for plan in self.claims if plan.kind in kinds]
 
     @property
+    def edited_plans(self) -> list[ClaimPlan]:
+        return self.of_kind(ClaimChangeKind.EDITED)
+
+    @property
+    def removed_plans(self) -> list[ClaimPlan]:
+        return self.of_kind(ClaimChangeKind.REMOVED)
+
+    @property
     def counts(self) -> dict[str, int]:
         return {
             "unchanged": len(self.of_kind("unchanged", ClaimChangeKind.RESTYLED)),

@@ -128,3 +128,20 @@ def test_a_page_back_at_its_address_is_no_longer_gone(site):
 def test_slug_or_all_is_required():
     with pytest.raises(CommandError, match="--slug SLUG"):
         call_command("refresh_documents")
+
+
+def test_the_admin_action_checks_for_changes_with_the_same_function(site, client):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("boss", password="x")
+    client.force_login(admin)
+    site.state.update(version=2, answer="Yes, it is open on weekdays. It closes at one on Fridays.")
+    document = Document.objects.get()
+    response = client.post(
+        "/admin/faq/document/",
+        {"action": "check_for_changes", "_selected_action": [document.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert "watched: new version (version 2: 3 unchanged, 1 edited, 0 removed, 0 new claims)" in shown, shown
+    assert document.versions.count() == 2

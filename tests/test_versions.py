@@ -9,6 +9,7 @@ anchored: answer[start:end] == quote.
 import re
 
 import pytest
+from workflow_helpers import editor, superuser  # noqa: F401 (fixtures)
 
 from claims.models import Claim, Flag, FlagReason
 from claims.seed import SEED_MANIFEST, load_seed_documents
@@ -200,3 +201,32 @@ def test_a_third_version_builds_on_the_second(seeded, seed_text):
     assert third.version.number >= 3
     assert_anchored()
     assert Claim.objects.filter(quote=sentence, removed_after_version__isnull=True).count() == 1
+
+
+def test_the_admin_preview_shows_edited_and_removed_claims_side_by_side_before_writing(seeded, seed_text, client, editor):
+    client.force_login(editor)
+    claim = Claim.objects.get(quote__startswith="State benefits data is shared with ICE in North Carolina on a")
+    gone = Claim.objects.get(quote__startswith="The frequency of this data sharing can vary")
+    changed = seed_text.replace(claim.quote, claim.quote.replace("regular", "<b>monthly</b>")).replace(
+        " " + gone.quote, ""
+    )
+    page = client.post(
+        "/admin/faq/document/import/", {"text": changed, "slug": SLUG, "_preview": "1"}
+    ).content.decode()
+    assert "Version 2 of" in page and "Edited claims" in page and "Removed claims" in page
+    assert "on a regular basis" in page and "on a &lt;b&gt;monthly&lt;/b&gt; basis" in page  # was / now, escaped
+    assert gone.quote in page
+    assert DocumentVersion.objects.count() == 1
+
+
+def test_a_verdict_reconfirmed_after_a_text_change_is_no_longer_marked_changed(seeded, seed_text, superuser):
+    from claims import workflow
+
+    claim = Claim.objects.filter(status="supported").first()
+    reimport(seed_text.replace(claim.quote, claim.quote.rstrip(".") + " in most counties."))
+    claim.refresh_from_db()
+    assert claim.changed_since_verdict
+    flag = claim.flags.get(reason=FlagReason.TEXT_CHANGED, resolved_at__isnull=True)
+    workflow.resolve_flag(flag, user=superuser, resolution="the verdict holds for the new wording")
+    claim.refresh_from_db()
+    assert not claim.changed_since_verdict and claim.status == "supported" and claim.reviewed_quote == ""
