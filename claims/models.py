@@ -192,7 +192,8 @@ class Claim(models.Model):
     )
     reviewed_quote = models.TextField(
         blank=True,
-        help_text="While changed_since_verdict: the wording the verdict was about (ClaimReview rates it).",
+        help_text="While changed_since_verdict: the statement the verdict was about (ClaimReview's "
+        "claimReviewed), kept when the page's wording moved on under it.",
     )
     version = models.PositiveIntegerField(
         default=1,

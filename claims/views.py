@@ -15,6 +15,7 @@ from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter
 from claims.highlight import link_citations, paragraphs
+from faq.views_versions import claim_context, claim_versions
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
 from claims.tables import ClaimTable
 from claims.workflow import verdict_rules
@@ -184,7 +185,8 @@ def claim_detail(request, pk):
         "document": claim.question.document,
         "status": claim.status_choice,
         "meaning": claim.status_choice.meaning,
-        "context_paragraphs": paragraphs(claim.question.answer, [claim]),
+        "context_paragraphs": claim_context(claim),
+        "wordings": claim_versions(claim),
         # The highlighted quote in context and the statement, with their citations linked.
         "quote_parts": quote_parts,
         "statement_parts": statement_parts,

@@ -1020,7 +1020,7 @@ def reanchor_claim(
     """
     assert question.answer[start:end] == quote, "re-anchored span out of step with its answer"
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    old_quote = locked.quote
+    old_quote, old_statement = locked.quote, locked.statement
     changed = quote != old_quote
     moved = (locked.question_id, locked.start) != (question.pk, start)
     locked.question, locked.position, locked.start, locked.end = question, position, start, end
@@ -1035,7 +1035,7 @@ def reanchor_claim(
         locked.quote, locked.fingerprint = quote, fingerprint(quote)
     if kind == "edited" and locked.has_verdict:
         if not locked.changed_since_verdict:
-            locked.reviewed_quote = old_quote
+            locked.reviewed_quote = old_statement
         locked.changed_since_verdict = True
         note = f"Version {version_number} of the page changed the wording under this verdict.\nWas: {old_quote}\nNow: {quote}"
         _save(Flag(claim=locked, reason=FlagReason.TEXT_CHANGED, note=note, raised_by=user), user=user)

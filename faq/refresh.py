@@ -99,6 +99,7 @@ def _gone(document: Document, reason: str) -> RefreshOutcome:
     changes = {"gone_reason": reason}
     if document.gone_since is None:
         changes["gone_since"] = timezone.now()
+    changes["updated_at"] = timezone.now()  # the public pages' cache stamp reads it
     Document.objects.filter(pk=document.pk).update(**changes)
     document.refresh_from_db()
     return RefreshOutcome(document, "gone", f"{reason}; recorded, nothing imported")
@@ -107,5 +108,5 @@ def _gone(document: Document, reason: str) -> RefreshOutcome:
 def _back(document: Document) -> None:
     """The page answers at its address again."""
     if document.gone_since is not None:
-        Document.objects.filter(pk=document.pk).update(gone_since=None, gone_reason="")
+        Document.objects.filter(pk=document.pk).update(gone_since=None, gone_reason="", updated_at=timezone.now())
         document.refresh_from_db()

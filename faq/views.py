@@ -14,6 +14,7 @@ from claims.models import Claim
 from config.public import public_page
 from claims.models import ClaimStatus
 from faq.models import Document
+from faq.views_versions import latest_change
 
 LEGEND_ORDER = [
     *ClaimStatus.verdicts(),
@@ -51,11 +52,11 @@ def home(request):
 def document_detail(request, slug):
     """The document as published, every claim highlighted in place with its status."""
     document = get_object_or_404(Document.objects.public(), slug=slug)
-    claims = Claim.objects.order_by("start", "position").only(
+    claims = Claim.objects.on_page().order_by("start", "position").only(
         "pk", "question_id", "quote", "start", "end", "status", "position", "finding"
     )
     questions = list(
-        document.questions.order_by("number").prefetch_related(Prefetch("claims", queryset=claims))
+        document.questions.filter(removed_after_version__isnull=True).order_by("number").prefetch_related(Prefetch("claims", queryset=claims))
     )
     statuses = []
     for question in questions:
@@ -71,5 +72,6 @@ def document_detail(request, slug):
             # Verdicts lead the legend, as they lead the page; not checkable comes last.
             "legend": sorted(status_counts(statuses), key=lambda part: LEGEND_ORDER.index(part.status)),
             "claim_total": len(statuses),
+            "latest_change": latest_change(document),
         },
     )

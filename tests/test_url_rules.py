@@ -20,6 +20,9 @@ STAFF_ONLY = (302, 302, 403)  # to the sign-in page; a POST without a CSRF token
 RULES = {
     "": PUBLIC,
     "faq/<slug:slug>/": PUBLIC,
+    "faq/<slug:slug>/versions/": PUBLIC,
+    "faq/<slug:slug>/versions/<int:number>/": PUBLIC,
+    "faq/<slug:slug>/compare/<int:old>/<int:new>/": PUBLIC,
     "claims/": PUBLIC,
     "claims/export.csv": PUBLIC,
     "claims/export.json": PUBLIC,
@@ -85,6 +88,10 @@ def rule_key(pattern: str) -> str:
 SAMPLES = {
     "<int:pk>": "{pk}",
     "<slug:slug>": "{slug}",
+    "<int:number>": "1",
+    # A document with one version compared with itself: an empty comparison, not a 404.
+    "<int:old>": "1",
+    "<int:new>": "1",
     "<path:object_id>": "1",
     "<path:content_type_id>": "1",
     "<id>": "1",

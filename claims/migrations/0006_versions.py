@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='claim',
             name='reviewed_quote',
-            field=models.TextField(blank=True, help_text='While changed_since_verdict: the wording the verdict was about (ClaimReview rates it).'),
+            field=models.TextField(blank=True, help_text='While changed_since_verdict: the statement the verdict was about (ClaimReview\'s claimReviewed), kept when the page\'s wording moved on under it.'),
         ),
         migrations.AddField(
             model_name='historicalclaim',
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalclaim',
             name='reviewed_quote',
-            field=models.TextField(blank=True, help_text='While changed_since_verdict: the wording the verdict was about (ClaimReview rates it).'),
+            field=models.TextField(blank=True, help_text='While changed_since_verdict: the statement the verdict was about (ClaimReview\'s claimReviewed), kept when the page\'s wording moved on under it.'),
         ),
         migrations.AlterField(
             model_name='flag',
