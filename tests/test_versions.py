@@ -231,3 +231,19 @@ def test_a_verdict_reconfirmed_after_a_text_change_is_no_longer_marked_changed(s
     workflow.resolve_flag(flag, user=superuser, resolution="the verdict holds for the new wording")
     claim.refresh_from_db()
     assert not claim.changed_since_verdict and claim.status == status and claim.reviewed_quote == ""
+
+
+def test_the_command_dry_run_prints_the_plan_as_json(seeded, seed_text, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    claim = Claim.objects.get(quote__startswith="State benefits data is shared with ICE in North Carolina on a")
+    path = tmp_path / "v2.txt"
+    path.write_text(seed_text.replace(claim.quote, claim.quote.replace("regular", "monthly")), encoding="utf-8")
+    out = StringIO()
+    call_command("import_faq", str(path), "--slug", SLUG, "--dry-run", "--json", stdout=out)
+    plan = json.loads(out.getvalue())["version_plan"]
+    assert plan["counts"]["edited"] == 1 and plan["edited"][0]["old"] == claim.quote
+    assert DocumentVersion.objects.count() == 1
