@@ -33,7 +33,7 @@ from faq.importing import (
     import_faq_url,
     is_html_file,
 )
-from faq.models import Document, PageCapture, PageLink, Question
+from faq.models import Document, DocumentVersion, PageCapture, PageLink, Question
 from faq.publishing import PUBLISH_PERMISSION, set_published
 from faq.refresh import refresh_document
 
@@ -194,10 +194,30 @@ class PageCaptureInline(admin.TabularInline):
         return False
 
 
+class VersionInline(admin.TabularInline):
+    """The document's versions, read-only: each import of a changed text and what it did to the claims."""
+
+    model = DocumentVersion
+    fields = ["number", "created_at", "created_by", "unchanged_count", "edited_count", "removed_count", "new_count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("body").select_related("created_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ["number", "question"]
-    readonly_fields = ["number", "question"]
+    fields = ["number", "question", "removed_after_version"]
+    readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
@@ -234,7 +254,7 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = [
         "slug", "is_published", "claims_link", "gone_since", "gone_reason", "content_sha256", "created_at", "updated_at"
     ]
-    inlines = [PageCaptureInline, QuestionInline]
+    inlines = [VersionInline, PageCaptureInline, QuestionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="claims")
