@@ -26,7 +26,6 @@ from simple_history.utils import bulk_create_with_history
 from claims.models import Claim
 from faq.fetching import TEXT_TYPES, FetchRefused, RawPage, fetch_page, importer_user_agent
 from faq.html import HtmlError, HtmlPage, decode_html, read_html
-from claims.workflow import WorkflowError
 from faq.models import Document, PageCapture, PageLink, Question
 from faq.parsing import (
     ParsedDocument,
@@ -386,17 +385,14 @@ def _import(parsed: ParsedDocument, body: str, *, name, options: ImportOptions, 
 
 def _import_version(document, result, parsed, body, sha, *, name, options, dry_run, user, page):
     """A changed text for an existing document (same slug, or same source URL): a new version (faq.versions)."""
-    plan = plan_version(document, parsed, body)
-    result.slug, result.document, result.plan = document.slug, document, plan
+    result.slug, result.document = document.slug, document
     if dry_run:
+        result.plan = plan_version(document, parsed, body)
         return result
     save_capture = (lambda doc: _save_capture(doc, *page, name=name)) if page is not None else None
-    try:
-        result.version = apply_new_version(
-            plan, sha=sha, title=result.title, options=options, user=user, save_capture=save_capture
-        )
-    except WorkflowError as exc:
-        raise ImportRefused(f"{name}: {exc}") from None
+    result.plan, result.version = apply_new_version(
+        document, parsed, body, sha=sha, title=result.title, options=options, user=user, save_capture=save_capture
+    )
     return result
 
 

@@ -18,7 +18,7 @@ history. In order:
   and (unless an editor rewrote it) statement follow the new text; the old
   quote stays in the claim's history and in a ClaimChange. A claim with a
   verdict keeps it, is marked changed since the verdict and gets an open
-  "text changed" flag (claims.workflow.record_text_change).
+  "text changed" flag (claims.workflow.reanchor_claim).
 - *removed*: not found. The claim is kept with its last span, marked removed
   after the current version number; its verdict stays public, shown as
   applying to the earlier text.
@@ -328,21 +328,19 @@ def create_first_version(document: Document, *, user=None, capture=None) -> Docu
 
 
 def apply_new_version(
-    plan: VersionPlan, *, sha: str, title: str, options, user=None, save_capture=None
-) -> DocumentVersion:
-    """Carry out a plan in one transaction: the document's text, questions and claims follow the new version.
+    document: Document, parsed: ParsedDocument, body: str, *, sha: str, title: str, options, user=None,
+    save_capture=None,
+) -> tuple[VersionPlan, DocumentVersion]:
+    """Plan and carry out a new version in one transaction; the document's text, questions and claims follow it.
 
-    `save_capture(document)` stores the fetched page (if any) and returns it.
-    Refused (nothing written) if the document gained a version since the plan was made.
+    The plan is made again under the document's row lock, so a claim split or
+    a version added since a preview cannot be missed. `save_capture(document)`
+    stores the fetched page (if any) and returns it.
     """
-    parsed = plan.parsed
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=plan.document.pk)
-        previous = current_version_number(document)
-        if previous + 1 != plan.number:
-            raise workflow.WorkflowError(
-                f"'{document.slug}' got version {previous} while this import was being prepared; import again"
-            )
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        plan = plan_version(document, parsed, body)
+        previous = plan.number - 1
         capture = save_capture(document) if save_capture else None
         document.title, document.body, document.content_sha256 = title, plan.body, sha
         document.category = parsed.category or ""
@@ -367,7 +365,7 @@ def apply_new_version(
         questions = _apply_questions(document, plan, previous)
         _apply_claims(plan, questions, version, previous, user=user)
         _apply_gone_questions(document, plan, previous, len(questions))
-    return version
+    return plan, version
 
 
 def _apply_questions(document: Document, plan: VersionPlan, previous: int) -> list[Question]:
