@@ -212,12 +212,16 @@ def plan_version(document: Document, parsed: ParsedDocument, body: str) -> Versi
     ]
 
     def pieces(qi, span):
-        """The parts of a sentence no claim covers yet, trimmed; only those with a letter or digit."""
+        """The parts of a sentence no claim covers yet, trimmed; only those with a letter.
+
+        A list item's number left over ("1.") is not a claim: the layout reader
+        may read an item's number into the sentence that a claim quotes without it.
+        """
         cuts = sorted((s, e) for s, e in taken[qi] if s < span.end and e > span.start)
         out, at = [], span.start
         for s, e in cuts + [(span.end, span.end)]:
             text = answers[qi][at:s]
-            if any(ch.isalnum() for ch in text):
+            if any(ch.isalpha() for ch in text):
                 lead = len(text) - len(text.lstrip())
                 out.append(_Piece(at + lead, at + lead + len(text.strip()), text.strip(), span.triage_rule))
             at = max(at, e)
