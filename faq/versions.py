@@ -48,13 +48,14 @@ from claims.models import Claim
 from faq.models import ClaimChange, ClaimChangeKind, Document, DocumentVersion, PageLink, Question
 from faq.parsing import ParsedDocument, fingerprint
 
-# Similarity (0-100, rapidfuzz.fuzz.ratio over the normalised texts) at which a
-# sentence of the new text is taken for an edited claim. Chosen on the seed's
-# realistic edits (tests/test_versions.py): a changed word, a swapped statute,
-# a softened verb or an added clause score 80-98; a different sentence of the
-# same answer scores 25-55. At 70 a rewording that keeps most of the words still
-# matches (and a reviewer is asked to look), while two different sentences on
-# the same subject do not.
+# Similarity (0-100, rapidfuzz.fuzz.ratio over the evened texts) at which a
+# sentence of the new text no claim holds is taken for an edited claim. On the
+# seed (tests/test_versions.py): a softened verb, a changed fact, an added
+# statute or clause, a negation score 83-95; a rewording that reorders the
+# clauses scores about 64 and becomes removed + new (a reviewer sees both). The
+# seed's most alike different sentences score 72 within an answer, but the
+# fuzzy pass only offers sentences that no claim found word for word, so an
+# unchanged sentence is never handed to another claim.
 EDIT_THRESHOLD = 70
 # A claim scoring this close with a sentence in its own question wins over a
 # slightly better match elsewhere: answers repeat phrases across questions.

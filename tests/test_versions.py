@@ -248,3 +248,28 @@ def test_the_command_dry_run_prints_the_plan_as_json(seeded, seed_text, tmp_path
     plan = json.loads(out.getvalue())["version_plan"]
     assert plan["counts"]["edited"] == 1 and plan["edited"][0]["old"] == claim.quote
     assert DocumentVersion.objects.count() == 1
+
+
+def test_the_threshold_takes_realistic_edits_and_never_hands_a_deleted_claim_to_its_near_twin(seeded, seed_text):
+    """Why EDIT_THRESHOLD is 70: a softened verb, a changed fact, an added statute or clause score 83-95;
+    the seed's most alike sentences in one answer score 72, but a sentence its own claim holds is never offered."""
+    from rapidfuzz import fuzz
+
+    from faq.versions import EDIT_THRESHOLD, evened
+
+    sentence = "State benefits data is shared with ICE in North Carolina on a regular basis."
+    edits = [
+        sentence.replace("is shared", "may be shared"),  # softened
+        sentence.replace("on a regular basis", "every month"),  # a fact changed
+        sentence.replace("ICE", "ICE under 8 U.S.C. § 1373"),  # a statute added
+        sentence.replace("State benefits data", "Some state benefits data, such as addresses,"),  # a clause added
+        sentence.replace("is shared", "is not shared").replace(" on a regular basis", ""),  # negated
+    ]
+    for edited in edits:
+        assert fuzz.ratio(evened(sentence), evened(edited)) >= EDIT_THRESHOLD, edited
+    twin = "Yes, there are safeguards in place to protect the confidentiality of state benefits data shared with ICE."
+    other = Claim.objects.get(quote__startswith="Overall, these safeguards work together to protect the confidentiality")
+    assert fuzz.ratio(evened(twin), evened(other.quote)) > EDIT_THRESHOLD  # alike, yet different claims
+    result = reimport(seed_text.replace(twin + " ", "").replace(twin, ""))
+    assert (result.plan.counts["removed"], result.plan.counts["edited"]) == (1, 0)
+    assert Claim.objects.get(quote=twin).is_removed and not Claim.objects.get(pk=other.pk).is_removed
