@@ -76,7 +76,8 @@ def claim_review(claim: Claim, *, url: str, document_url: str, author: dict, con
         {
             "@type": "ClaimReview",
             "url": url,
-            "claimReviewed": claim.statement,
+            # The wording the verdict was about, even after the page changed it (faq.versions).
+            "claimReviewed": claim.reviewed_quote or claim.statement,
             "datePublished": published_on(claim),
             "author": dict(author),
             "reviewRating": review_rating(claim.status_choice),

@@ -110,6 +110,10 @@ def severity():
 
 
 class ClaimQuerySet(models.QuerySet):
+    def on_page(self):
+        """Claims still on their page's current version (not removed by a later version)."""
+        return self.filter(removed_after_version__isnull=True)
+
     def in_document_order(self):
         return self.order_by("question__document__title", "question__number", "position")
 
@@ -192,6 +196,22 @@ class Claim(models.Model):
         help_text="The importer suggests 'not checkable' (see triage_rule) and no editor has accepted or "
         "rejected the suggestion yet.",
     )
+    removed_after_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Empty while the claim is on the page. Else the number of the last version of its document "
+        "it was found in: the claim, its verdict and evidence stay, shown as applying to that earlier text.",
+    )
+    changed_since_verdict = models.BooleanField(
+        default=False,
+        help_text="The page's wording changed after the verdict was published; an open 'text changed' flag "
+        "asks a reviewer to confirm or reopen it.",
+    )
+    reviewed_quote = models.TextField(
+        blank=True,
+        help_text="While changed_since_verdict: the statement the verdict was about (ClaimReview's "
+        "claimReviewed), kept when the page's wording moved on under it.",
+    )
     version = models.PositiveIntegerField(
         default=1,
         help_text="Bumped on every save; a save from a stale form is refused (optimistic locking).",
@@ -256,6 +276,11 @@ class Claim(models.Model):
     def has_verdict(self) -> bool:
         return self.status_choice.is_verdict
 
+    @property
+    def is_removed(self) -> bool:
+        """No longer on the page: its span indexes the answer of the version it was last seen in."""
+        return self.removed_after_version is not None
+
 
 class FlagReason(models.TextChoices):
     """Modelled on Wikipedia's inline cleanup tags."""
@@ -268,6 +293,8 @@ class FlagReason(models.TextChoices):
     OUTDATED = "outdated", "Outdated"
     IRRELEVANT_AUTHORITY = "irrelevant_authority", "Irrelevant authority"
     CONTRADICTS_OTHER = "contradicts_other", "Contradicts another claim"
+    # Raised by a new version of the document, never by hand: the wording under a verdict changed.
+    TEXT_CHANGED = "text_changed", "Text changed"
 
 
 class FlagQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter, fit_document_filter
 from claims.highlight import link_citations, paragraphs
+from faq.views_versions import claim_context, claim_versions
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
 from claims.workflow import verdict_rules
 from claims.templatetags.public import http_url
@@ -191,7 +192,8 @@ def claim_detail(request, pk):
         "document": claim.question.document,
         "status": claim.status_choice,
         "meaning": claim.status_choice.meaning,
-        "context_paragraphs": paragraphs(claim.question.answer, [claim]),
+        "context_paragraphs": claim_context(claim),
+        "wordings": claim_versions(claim),
         # The highlighted quote in context and the statement, with their citations linked.
         "quote_parts": quote_parts,
         "statement_parts": statement_parts,
@@ -239,7 +241,7 @@ def claimreview_feed(request):
         .filter(reviewed_at__isnull=False)
         .select_related("question__document")
         .only(
-            "statement", "status", "reviewed_at", "question__document__title",
+            "statement", "reviewed_quote", "status", "reviewed_at", "question__document__title",
             "question__document__slug", "question__document__source_url",
         )
     )

@@ -33,8 +33,9 @@ from faq.importing import (
     import_faq_url,
     is_html_file,
 )
-from faq.models import Document, PageCapture, PageLink, Question
+from faq.models import Document, DocumentVersion, PageCapture, PageLink, Question
 from faq.publishing import PUBLISH_PERMISSION, set_published
+from faq.refresh import refresh_document
 
 _PAGE_SALT = "faq.admin.import.page"
 # A preview left open over a long lunch may still be confirmed; a week-old one may not.
@@ -193,10 +194,30 @@ class PageCaptureInline(admin.TabularInline):
         return False
 
 
+class VersionInline(admin.TabularInline):
+    """The document's versions, read-only: each import of a changed text and what it did to the claims."""
+
+    model = DocumentVersion
+    fields = ["number", "created_at", "created_by", "unchanged_count", "edited_count", "removed_count", "new_count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("body").select_related("created_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ["number", "question"]
-    readonly_fields = ["number", "question"]
+    fields = ["number", "question", "removed_after_version"]
+    readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
@@ -211,7 +232,7 @@ class QuestionInline(admin.TabularInline):
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "is_published", "claims_link", "slug", "jurisdiction", "created_at"]
     list_filter = ["is_published", "jurisdiction", "category"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "check_for_changes"]
     search_fields = ["title", "slug", "source_url"]
     fields = [
         "title",
@@ -222,14 +243,18 @@ class DocumentAdmin(admin.ModelAdmin):
         "jurisdiction",
         "source_url",
         "retrieved_on",
+        "gone_since",
+        "gone_reason",
         "content_sha256",
         "created_at",
         "updated_at",
     ]
     # The text and its address come from the import; claim offsets index into it.
     # Published and withdrawn only through the actions (faq.publishing), never by a stray form save.
-    readonly_fields = ["slug", "is_published", "claims_link", "content_sha256", "created_at", "updated_at"]
-    inlines = [PageCaptureInline, QuestionInline]
+    readonly_fields = [
+        "slug", "is_published", "claims_link", "gone_since", "gone_reason", "content_sha256", "created_at", "updated_at"
+    ]
+    inlines = [VersionInline, PageCaptureInline, QuestionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="claims")
@@ -251,6 +276,20 @@ class DocumentAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         changed = set_published(queryset, user=request.user, published=False)
         self.message_user(request, f"Unpublished {len(changed)} document{'s' if len(changed) != 1 else ''}.")
+
+    @admin.action(
+        description="Check for changes now (fetch the source page; a changed text becomes a new version)",
+        permissions=["add"],
+    )
+    def check_for_changes(self, request, queryset):
+        # The same function as the refresh_documents command.
+        for document in queryset.exclude(source_url="").order_by("slug"):
+            outcome = refresh_document(document, user=request.user)
+            level = {"failed": messages.ERROR, "gone": messages.WARNING}.get(outcome.kind, messages.INFO)
+            self.message_user(request, str(outcome), level=level)
+        skipped = queryset.filter(source_url="").count()
+        if skipped:
+            self.message_user(request, f"{skipped} document(s) without a source URL skipped.", level=messages.WARNING)
 
     def get_urls(self):
         return [
@@ -287,6 +326,14 @@ class DocumentAdmin(admin.ModelAdmin):
                     # Not result.message: on a dry run it reads "would import" even for known text.
                     known = f"'{result.slug}' is already imported with this exact text; nothing changed."
                     messages.info(request, known)
+                    return redirect("admin:faq_document_change", result.document.pk)
+                if not dry_run and result.plan is not None:
+                    queue = reverse("admin:claims_claim_changelist") + "?flag_reason=text_changed"
+                    messages.success(
+                        request,
+                        format_html('{} <a href="{}">Claims whose wording changed under a verdict</a>.',
+                                    result.message, queue),
+                    )
                     return redirect("admin:faq_document_change", result.document.pk)
                 if not dry_run:
                     claims = reverse("admin:claims_claim_changelist") + f"?question__document__id__exact={result.document.pk}"

@@ -36,7 +36,25 @@ _CHUNK = 64 * 1024
 
 
 class FetchRefused(ValueError):
-    """The page could not be fetched, or is not one we read; the message names the URL and the problem."""
+    """The page could not be fetched, or is not one we read; the message names the URL and the problem.
+
+    `status` is the HTTP status when the server answered with an error (404, 410, …), else None.
+    """
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class NotModified(Exception):
+    """A conditional GET answered 304: the page is as it was at the last capture.
+
+    `url` is the address that answered (after any redirects).
+    """
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,9 @@ class RawPage:
     # The final HTTP status; None for an uploaded file.
     status: int | None = None
     retrieved_at: datetime | None = None
+    # Validators the server sent, kept with the capture for the next conditional GET.
+    etag: str = ""
+    last_modified: str = ""
 
     @property
     def media_type(self) -> str:
@@ -81,7 +102,15 @@ def importer_user_agent() -> str:
 
 
 def fetch_page(
-    url: str, *, timeout: float, deadline: float, max_bytes: int, user_agent: str, allow_private: bool = False
+    url: str,
+    *,
+    timeout: float,
+    deadline: float,
+    max_bytes: int,
+    user_agent: str,
+    allow_private: bool = False,
+    etag: str = "",
+    last_modified: str = "",
 ) -> RawPage:
     """GET `url` and return the page, or raise FetchRefused naming the URL and the problem.
 
@@ -91,6 +120,8 @@ def fetch_page(
     2xx or not HTML, plain text or Markdown. Unless ``allow_private``, a host
     (or a redirect's host) on a private, loopback or link-local address is
     refused: an editor's URL must not make the server read its own network.
+    Given the validators of the last capture (``etag``, ``last_modified``) the
+    GET is conditional, and a 304 answer raises NotModified.
     """
     parts = _split(url)
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -107,6 +138,8 @@ def fetch_page(
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1",
             # urllib does not decompress; ask for the bytes as they are.
             "Accept-Encoding": "identity",
+            **({"If-None-Match": etag} if etag else {}),
+            **({"If-Modified-Since": last_modified} if last_modified else {}),
         },
     )
     started = time.monotonic()
@@ -115,6 +148,7 @@ def fetch_page(
             final_url = response.geturl()
             content_type = response.headers.get("Content-Type", "")
             status = response.status
+            validators = response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
             _check_type(final_url, content_type)
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
@@ -126,9 +160,13 @@ def fetch_page(
         raise FetchRefused(f"{url}: {refused}") from None
     except urllib.error.HTTPError as answer:
         answer.close()
+        if answer.code == 304 and (etag or last_modified):
+            raise NotModified(answer.geturl() or url) from None
         if 300 <= answer.code < 400:
             raise FetchRefused(f"{url}: redirect not followed (HTTP {answer.code}: a loop, too many hops or no Location)") from None
-        raise FetchRefused(f"{url}: the server answered HTTP {answer.code} {answer.reason or ''}".rstrip()) from None
+        raise FetchRefused(
+            f"{url}: the server answered HTTP {answer.code} {answer.reason or ''}".rstrip(), status=answer.code
+        ) from None
     except urllib.error.URLError as failure:
         raise FetchRefused(f"{url}: {_why(failure.reason, timeout)}") from None
     except (OSError, http.client.HTTPException) as failure:
@@ -142,6 +180,8 @@ def fetch_page(
         requested_url=url,
         status=status,
         retrieved_at=datetime.now(timezone.utc),
+        etag=validators[0][:500],
+        last_modified=validators[1][:100],
     )
 
 

@@ -38,6 +38,7 @@ from faq.parsing import (
     parse_document,
     segment_answer,
 )
+from faq.versions import apply_new_version, create_first_version, plan_version
 
 
 class ImportRefused(ValueError):
@@ -67,6 +68,9 @@ class ImportResult:
     warnings: tuple[ParseWarning, ...] = ()
     # The page as fetched or uploaded (HTML files and URLs), stored with the document.
     page: RawPage | None = None
+    # A changed text for an existing document: what the new version does to its claims (faq.versions).
+    plan: object | None = None
+    version: object | None = None
     question_count: int = field(init=False)
     claim_count: int = field(init=False)
 
@@ -83,6 +87,13 @@ class ImportResult:
             counts += f", {self.suggested_count} suggested not checkable"
         if self.unchanged:
             return f"'{self.slug}' is already imported with this exact text; nothing changed."
+        if self.plan is not None:
+            if self.dry_run:
+                return (
+                    f"Dry run: would add version {self.plan.number} of '{self.slug}' ({self.plan.summary}); "
+                    f"nothing written."
+                )
+            return f"Added version {self.plan.number} of '{self.slug}' ({self.plan.summary})."
         if self.dry_run:
             return f"Dry run: would import '{self.title}' as '{self.slug}' ({counts}); nothing written."
         return f"Imported '{self.title}' as '{self.slug}' ({counts})."
@@ -90,6 +101,8 @@ class ImportResult:
     def lines(self) -> list[str]:
         """The message, then each guess the parser made, line by line (the command prints these)."""
         out = [self.message]
+        if self.plan is not None and not self.unchanged:
+            out.extend(self.plan.lines())
         if self.warnings and not self.unchanged:
             out.append(f"The parser guessed in {len(self.warnings)} places; check them before importing:")
             out.extend(f"  {warning}" for warning in self.warnings)
@@ -189,9 +202,9 @@ def import_faq_text(text: str, *, name: str, options: ImportOptions = ImportOpti
     lone surrogates, size), and every value is checked against its column
     before anything is written, so the dry run and the admin preview refuse
     what the import would refuse, on SQLite as on PostgreSQL. Text that is
-    already imported (same normalised text) changes nothing. A slug that
-    already holds different text is refused: replacing a document could drop
-    claims that reviewers have worked on.
+    already imported (same normalised text) changes nothing. Changed text for
+    a document that exists (same slug, or same source URL) becomes its next
+    version, its claims re-anchored with their verdicts (faq.versions).
     """
     body = _checked_body(text, name=name)
     return _import(parse_faq_text(body, name=name), body, name=name, options=options, dry_run=dry_run, user=user)
@@ -353,19 +366,33 @@ def _import(parsed: ParsedDocument, body: str, *, name, options: ImportOptions, 
     if existing is not None:
         result.slug, result.document, result.unchanged = existing.slug, existing, True
         return result
-    if Document.objects.filter(slug=slug).exists():
-        raise ImportRefused(
-            f"{name}: a document with different text already has the slug '{slug}'; choose another "
-            f"slug (importing changed text over a document that may have been reviewed is not supported)"
-        )
+    target = Document.objects.filter(slug=slug).first()
+    if target is None and options.source_url and not options.slug:
+        target = Document.objects.filter(source_url=options.source_url).order_by("pk").first()
+    if target is not None:
+        return _import_version(target, result, parsed, body, sha, name=name, options=options, dry_run=dry_run,
+                               user=user, page=page)
     if dry_run:
         return result
 
     with transaction.atomic():
         result.document = _save(parsed, title=title, slug=slug, body=body, sha=sha, options=options, user=user)
-        if page is not None:
-            _save_capture(result.document, *page, name=name)
+        capture = _save_capture(result.document, *page, name=name) if page is not None else None
+        result.version = create_first_version(result.document, user=user, capture=capture)
     result.created = True
+    return result
+
+
+def _import_version(document, result, parsed, body, sha, *, name, options, dry_run, user, page):
+    """A changed text for an existing document (same slug, or same source URL): a new version (faq.versions)."""
+    result.slug, result.document = document.slug, document
+    if dry_run:
+        result.plan = plan_version(document, parsed, body)
+        return result
+    save_capture = (lambda doc: _save_capture(doc, *page, name=name)) if page is not None else None
+    result.plan, result.version = apply_new_version(
+        document, parsed, body, sha=sha, title=result.title, options=options, user=user, save_capture=save_capture
+    )
     return result
 
 
@@ -411,6 +438,8 @@ def _save_capture(document: Document, page: RawPage, encoding: str, *, name: str
         size=len(page.content),
         content_sha256=hashlib.sha256(page.content).hexdigest(),
         retrieved_at=page.retrieved_at or timezone.now(),
+        etag=page.etag,
+        last_modified=page.last_modified,
     )
 
 

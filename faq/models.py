@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -54,6 +55,17 @@ class Document(models.Model):
         help_text="Shown on the public site. A new import stays unpublished until an editor publishes it, "
         "so its claims can be triaged first.",
     )
+    gone_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a refresh first found the page no longer at its address (404, 410 or a redirect "
+        "elsewhere); empty while it is there. The last good version stays current.",
+    )
+    gone_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the refresh found: 'HTTP 404 Not Found', 'redirected to <address>'.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +116,12 @@ class Question(models.Model):
     answer = models.TextField(
         help_text="The answer exactly as written. Claim offsets index into this text."
     )
+    removed_after_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Empty while the question is on the page. Else the number of the last version it was in: "
+        "kept (numbered after the current questions) so the claims it held keep their answer as it was.",
+    )
 
     class Meta:
         ordering = ["document", "number"]
@@ -148,6 +166,10 @@ class PageCapture(models.Model):
     size = models.PositiveIntegerField(help_text="Bytes in content, so lists need not load it.")
     content_sha256 = models.CharField(max_length=64, help_text="SHA-256 of content.")
     retrieved_at = models.DateTimeField(help_text="When the page was fetched (or the file uploaded).")
+    etag = models.TextField(blank=True, help_text="The ETag the server sent: the next refresh asks If-None-Match.")
+    last_modified = models.TextField(
+        blank=True, help_text="The Last-Modified the server sent: the next refresh asks If-Modified-Since."
+    )
 
     class Meta:
         ordering = ["document", "-retrieved_at"]
@@ -194,3 +216,75 @@ def latest_capture_time(document_ref: str = "pk") -> models.Subquery:
     """
     newest = PageCapture.objects.filter(document=models.OuterRef(document_ref)).order_by("-retrieved_at", "-pk")
     return models.Subquery(newest.values("retrieved_at")[:1])
+class DocumentVersion(models.Model):
+    """One text of a document as imported: version 1 is the first import, each changed text adds one."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(help_text="1 for the first import, then 2, 3, … in order.")
+    body = models.TextField(help_text="The full normalised text of this version.")
+    content_sha256 = models.CharField(max_length=64, help_text="SHA-256 of body.")
+    capture = models.ForeignKey(
+        PageCapture,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page as fetched or uploaded for this version; empty for pasted text or a text file.",
+    )
+    created_at = models.DateTimeField(help_text="When this version was imported.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unchanged_count = models.PositiveIntegerField(default=0, help_text="Claims found again word for word.")
+    edited_count = models.PositiveIntegerField(default=0, help_text="Claims found with changed wording.")
+    removed_count = models.PositiveIntegerField(default=0, help_text="Claims no longer on the page.")
+    new_count = models.PositiveIntegerField(default=0, help_text="Sentences that became new claims.")
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            # Also the index behind "the versions of this document" and "its latest version".
+            models.UniqueConstraint(fields=["document", "number"], name="faq_version_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="faq_version_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} — version {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("faq:version", kwargs={"slug": self.document.slug, "number": self.number})
+
+    @property
+    def change_summary(self) -> str:
+        return f"{self.new_count} added, {self.edited_count} edited, {self.removed_count} removed"
+
+
+class ClaimChangeKind(models.TextChoices):
+    NEW = "new", "New"
+    RESTYLED = "restyled", "Same words, new spacing or quotation marks"
+    EDITED = "edited", "Edited"
+    REMOVED = "removed", "Removed from the page"
+
+
+class ClaimChange(models.Model):
+    """What a new version did to one claim: its wording before and after (a claim's page lists these)."""
+
+    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="claim_changes")
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=ClaimChangeKind)
+    old_quote = models.TextField(blank=True, help_text="The wording in the version before; empty for a new claim.")
+    new_quote = models.TextField(blank=True, help_text="The wording in this version; empty for a removed claim.")
+
+    class Meta:
+        ordering = ["version", "claim"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "claim"], name="faq_claimchange_unique"),
+            models.CheckConstraint(condition=Q(kind__in=ClaimChangeKind.values), name="faq_claimchange_kind_valid"),
+        ]
+        indexes = [
+            # A claim's page: its changes in version order.
+            models.Index(fields=["claim", "version"], name="faq_claimchange_claim_idx"),
+        ]
+
+    def __str__(self):
+        return f"claim {self.claim_id} {self.kind} in {self.version}"

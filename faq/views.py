@@ -16,6 +16,7 @@ from claims.models import Claim, ClaimStatus
 from config.paging import Key, keyset_page
 from config.public import public_page
 from faq.models import Document, PageCapture, Question, latest_capture_time
+from faq.views_versions import latest_change
 
 HOME_PER_PAGE = 20
 
@@ -71,11 +72,11 @@ def home(request):
 def document_detail(request, slug):
     """The document as published, every claim highlighted in place with its status."""
     document = get_object_or_404(Document.objects.public().annotate(captured_at=latest_capture_time()), slug=slug)
-    claims = Claim.objects.order_by("start", "position").only(
+    claims = Claim.objects.on_page().order_by("start", "position").only(
         "pk", "question_id", "quote", "start", "end", "status", "position", "finding"
     )
     questions = list(
-        document.questions.order_by("number").prefetch_related(Prefetch("claims", queryset=claims))
+        document.questions.filter(removed_after_version__isnull=True).order_by("number").prefetch_related(Prefetch("claims", queryset=claims))
     )
     statuses = []
     for question in questions:
@@ -91,6 +92,7 @@ def document_detail(request, slug):
             # Verdicts lead the legend, as they lead the page; not checkable comes last.
             "legend": sorted(status_counts(statuses), key=lambda part: LEGEND_ORDER.index(part.status)),
             "claim_total": len(statuses),
+            "latest_change": latest_change(document),
         },
     )
 

@@ -96,10 +96,14 @@ def test_importing_the_same_text_again_changes_nothing_and_says_so(signed_in):
     assert Document.objects.count() == 1
 
 
-def test_a_slug_taken_by_another_text_is_refused(signed_in):
+def test_changed_text_for_a_taken_slug_is_previewed_as_a_new_version_then_added(signed_in):
     signed_in.post(URL, {"text": FAQ, "slug": "taken", "_import": "1"})
-    response = signed_in.post(URL, {"text": FAQ.replace("Yes.", "No."), "slug": "taken", "_import": "1"})
-    assert "a document with different text already has the slug &#x27;taken&#x27;" in response.content.decode()
+    changed = FAQ.replace("Yes.", "Nobody can say.")
+    preview = signed_in.post(URL, {"text": changed, "slug": "taken", "_preview": "1"}).content.decode()
+    assert "version 2" in preview and "1 removed" in preview and "1 new" in preview
+    assert Document.objects.get().versions.count() == 1
+    signed_in.post(URL, {"text": changed, "slug": "taken", "_import": "1"})
+    assert Document.objects.get().versions.count() == 2
 
 
 def test_the_add_button_leads_to_the_import_form(signed_in):

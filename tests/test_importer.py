@@ -118,11 +118,12 @@ def test_a_missing_file_is_refused_by_name(tmp_path):
         run_import(str(tmp_path / "nope.txt"))
 
 
-def test_a_slug_holding_different_text_is_refused(import_text, small_faq_text):
+def test_a_slug_holding_different_text_gets_a_new_version_keeping_the_claim(import_text, small_faq_text):
     import_text(slug="faq")
-    with pytest.raises(ImportRefused, match="already has the slug 'faq'"):
-        import_text(small_faq_text.replace("The sky is blue.", "The sky is green."), slug="faq")
-    assert Claim.objects.filter(quote="The sky is green.").count() == 0
+    claim = Claim.objects.get(quote="The sky is blue.")
+    import_text(small_faq_text.replace("The sky is blue.", "The sky is green."), slug="faq")
+    claim.refresh_from_db()
+    assert claim.quote == "The sky is green." and Claim.objects.count() == 4
 
 
 def test_a_failure_half_way_leaves_nothing(monkeypatch, small_faq_text):

@@ -140,11 +140,11 @@ def test_the_stylesheet_is_served(client, db):
 # Queries per public page with the page cache empty: the data version plus the page's own, at any size.
 EXPECTED_QUERIES = {
     "/": 4,
-    "/faq/{slug}/": 4,
+    "/faq/{slug}/": 5,  # the document, its newest version, its questions and their claims
     "/claims/": 6,
     "/claims/export.csv": 2,
     "/claims/export.json": 2,
-    "/claims/{claim}/": 6,
+    "/claims/{claim}/": 7,
     "/sources/": 4,
     "/sources/{source}/": 3,
     "/claimreview.json": 2,

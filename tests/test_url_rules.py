@@ -21,6 +21,9 @@ RULES = {
     "": PUBLIC,
     "faq/<slug:slug>/": PUBLIC,
     "faq/<slug:slug>/stored-copy/": PUBLIC,
+    "faq/<slug:slug>/versions/": PUBLIC,
+    "faq/<slug:slug>/versions/<int:number>/": PUBLIC,
+    "faq/<slug:slug>/compare/<int:old>/<int:new>/": PUBLIC,
     "claims/": PUBLIC,
     "claims/export.csv": PUBLIC,
     "claims/export.json": PUBLIC,
@@ -86,6 +89,10 @@ def rule_key(pattern: str) -> str:
 SAMPLES = {
     "<int:pk>": "{pk}",
     "<slug:slug>": "{slug}",
+    "<int:number>": "1",
+    # A document with one version compared with itself: an empty comparison, not a 404.
+    "<int:old>": "1",
+    "<int:new>": "1",
     "<path:object_id>": "1",
     "<path:content_type_id>": "1",
     "<id>": "1",

@@ -46,6 +46,9 @@ class Command(BaseCommand):
             data = result.parsed.to_dict()
             data["title"] = result.title
             data["warnings"] = [{"line": w.line, "message": w.message} for w in result.warnings]
+            if result.plan is not None and not result.unchanged:
+                # A changed text for an existing document: what the new version does to its claims.
+                data["version_plan"] = result.plan.to_dict()
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             # The parser's guesses, line by line, in the dry run and after an import alike.

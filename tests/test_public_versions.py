@@ -1,0 +1,97 @@
+"""The public view of change: the document says when it changed, versions are listed, viewed and compared."""
+
+import json
+
+import pytest
+
+from claims.models import VERDICT_VALUES, Claim
+from claims.seed import load_seed_documents
+from claims.seed_review import load_seed_review
+from faq.importing import ImportOptions, import_faq_text
+from faq.models import Document
+from faq.publishing import set_published
+
+SLUG = "state-benefits-data-sharing-with-ice-in-north-carolina"
+MOVED = "State benefits data is shared with ICE in North Carolina on a regular basis."
+GONE = "The frequency of this data sharing can vary depending on specific policies and agreements between the state agencies and ICE."
+
+
+@pytest.fixture
+def changed(db, seed_text):
+    """The seed, reviewed, then a second version: one verdict's wording edited (with markup), one sentence gone."""
+    load_seed_documents()
+    load_seed_review()
+    edited = Claim.objects.filter(status__in=VERDICT_VALUES).exclude(quote__endswith=")").first()
+    text = seed_text.replace(edited.quote, edited.quote.rstrip(".") + " <script>x</script>.")
+    text = text.replace(" " + GONE, "")
+    import_faq_text(text, name="v2.txt", options=ImportOptions(slug=SLUG))
+    edited.refresh_from_db()
+    return Document.objects.get(slug=SLUG), edited, Claim.objects.get(quote=GONE)
+
+
+def test_the_document_page_says_when_it_changed_and_hides_removed_claims(client, changed, django_assert_num_queries):
+    document, edited, gone = changed
+    with django_assert_num_queries(5):
+        html = client.get(document.get_absolute_url()).content.decode()
+    assert "1 edited, 1 removed" in html and f"/faq/{SLUG}/versions/" in html
+    assert f'id="c{gone.pk}"' not in html and f'id="c{edited.pk}"' in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x</script>" not in html
+
+
+def test_the_versions_page_lists_every_version(client, changed, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        html = client.get(f"/faq/{SLUG}/versions/").content.decode()
+    assert "Version 2" in html and "Version 1" in html and f"/faq/{SLUG}/compare/1/2/" in html
+
+
+def test_each_version_shows_its_own_text(client, changed, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        first = client.get(f"/faq/{SLUG}/versions/1/").content.decode()
+    assert GONE in first
+    assert GONE not in client.get(f"/faq/{SLUG}/versions/2/").content.decode()
+
+
+def test_two_versions_compare_as_an_escaped_diff_with_the_claims_marked(client, changed, django_assert_num_queries):
+    document, edited, gone = changed
+    with django_assert_num_queries(4):
+        html = client.get(f"/faq/{SLUG}/compare/1/2/").content.decode()
+    assert f"<del>{GONE}" in html or "<del> " + GONE in html or GONE in html.split("<del>", 1)[1]
+    assert "<ins>&lt;script&gt;" in html or "&lt;script&gt;" in html.split("<ins>", 1)[1]
+    assert "<script>x" not in html
+    assert f"/claims/{edited.pk}/" in html and f"/claims/{gone.pk}/" in html and "Removed from the page" in html
+    assert client.get(f"/faq/{SLUG}/compare/2/1/").status_code == 404
+    assert client.get(f"/faq/{SLUG}/versions/9/").status_code == 404
+
+
+def test_a_removed_claim_says_so_at_the_top_and_keeps_its_verdict_public(client, changed):
+    document, edited, gone = changed
+    html = client.get(gone.get_absolute_url()).content.decode()
+    assert "This claim is no longer on the page: it was last seen in" in html
+    assert html.index("no longer on the page") < html.index("<h1")
+    assert gone.quote in html
+
+
+def test_an_edited_claim_shows_its_wording_in_each_version_and_claimreview_rates_the_old_text(client, changed):
+    document, edited, gone = changed
+    html = client.get(edited.get_absolute_url()).content.decode()
+    assert "Wording in each version" in html and "wording changed after this verdict" in html
+    from claims.claimreview import claim_review
+
+    review = claim_review(edited, url="https://x.test/c", document_url="https://x.test/d", author={})
+    assert review["claimReviewed"] == edited.reviewed_quote and "<script>" not in review["claimReviewed"]
+    assert "<script>" in edited.quote  # the page's new wording, which no verdict has rated yet
+
+
+def test_a_gone_page_is_shown_as_no_longer_available(client, changed):
+    from django.utils import timezone
+
+    document = changed[0]
+    Document.objects.filter(pk=document.pk).update(gone_since=timezone.now(), gone_reason="HTTP 404 Not Found")
+    html = client.get(document.get_absolute_url()).content.decode()
+    assert "The page is no longer available at its address since" in html
+
+
+def test_unpublished_documents_have_no_public_versions(client, changed):
+    set_published(Document.objects.filter(slug=SLUG), user=None, published=False)
+    for url in (f"/faq/{SLUG}/versions/", f"/faq/{SLUG}/versions/1/", f"/faq/{SLUG}/compare/1/2/"):
+        assert client.get(url).status_code == 404
