@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from claims.matching import match_document
 from claims.models import Claim
 from faq.fetching import TEXT_TYPES, FetchRefused, RawPage, fetch_page, importer_user_agent
 from faq.html import HtmlError, HtmlPage, decode_html, read_html
@@ -365,6 +366,7 @@ def _import(parsed: ParsedDocument, body: str, *, name, options: ImportOptions, 
         result.document = _save(parsed, title=title, slug=slug, body=body, sha=sha, options=options, user=user)
         if page is not None:
             _save_capture(result.document, *page, name=name)
+        match_document(result.document)  # claims found in other documents (claims/matching.py)
     result.created = True
     return result
 
