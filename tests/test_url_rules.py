@@ -55,6 +55,7 @@ RULES = {
     "admin/claims/claim/<path:object_id>/merge/": STAFF_ONLY,
     "admin/claims/claim/<path:object_id>/reopen/": STAFF_ONLY,
     "admin/claims/claim/<path:object_id>/attach-context/": STAFF_ONLY,
+    "admin/claims/claim/<path:object_id>/matches/": STAFF_ONLY,
     "admin/faq/document/import/": STAFF_ONLY,
     "admin/auth/user/<id>/password/": STAFF_ONLY,
 }
