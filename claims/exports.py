@@ -27,6 +27,7 @@ FIELDS = [
     "reviewed_on",
     "citation_count",
     "open_flag_count",
+    "match_group",  # issue 13: claims matched across documents share it (empty when found nowhere else)
 ]
 
 
@@ -50,6 +51,7 @@ def export_row(claim: Claim, absolute: Callable[[str], str]) -> dict:
         "reviewed_on": published_on(claim),
         "citation_count": claim.citation_count,
         "open_flag_count": claim.open_flag_count,
+        "match_group": claim.match_group,  # issue 13
     }
 
 

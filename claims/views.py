@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from claims import exports
+from claims import exports, repeated
 from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter
@@ -199,6 +199,8 @@ def claim_detail(request, pk):
         "open_flags": open_flags,
         "timeline": timeline,
         "older_history": older_history,
+        # Issue 13: the same claim in other documents, read from stored matches (claims/repeated.py).
+        "elsewhere": repeated.elsewhere(claim),
     }
     if published:
         context["claimreview_json"] = json_for_script(

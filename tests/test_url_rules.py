@@ -23,6 +23,7 @@ RULES = {
     "claims/": PUBLIC,
     "claims/export.csv": PUBLIC,
     "claims/export.json": PUBLIC,
+    "claims/repeated/": PUBLIC,
     "claims/<int:pk>/": PUBLIC,
     "claims/<int:pk>/history/": PUBLIC,
     "how-we-rate/": PUBLIC,
