@@ -152,3 +152,15 @@ def test_matching_a_document_again_replaces_its_matches_and_keeps_the_groups(see
     assert match_document(seed_document) == len(before) // 2
     assert set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind", "score")) == before
     assert dict(Claim.objects.values_list("pk", "match_group")) == groups
+
+
+@pytest.mark.django_db
+def test_match_claims_fills_the_matches_of_documents_imported_before_matching_existed(seed_document, import_text):
+    from django.core.management import call_command
+
+    import_text(seed_for("Idaho"), slug="idaho")
+    expected = set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind"))
+    ClaimMatch.objects.all().delete()
+    Claim.objects.update(masked_text="", masked_fingerprint="", match_group=None)
+    call_command("match_claims", stdout=__import__("io").StringIO())
+    assert set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind")) == expected
