@@ -61,10 +61,12 @@ _TRAILING = ".!?;:,… \t"
 
 @cache
 def _place_pattern() -> re.Pattern:
-    names = sorted([*_CODE_OF_NAME, *(d.casefold() for d in DEMONYMS)], key=len, reverse=True)
+    names = sorted([*STATES.values(), "Washington, D.C.", "Washington DC", *DEMONYMS], key=len, reverse=True)
     alternatives = "|".join(re.escape(name) for name in names)
-    # "the state of X" and "X's" are one place; a demonym may be plural.
-    return re.compile(rf"\b(?:the state of )?(?P<name>{alternatives})(?:s\b|'s\b|\b)", re.IGNORECASE)
+    # Proper nouns, matched as capitalised: the lookahead lets the search skip every other position fast (an
+    # IGNORECASE alternation of 90 names costs ~0.5 ms a sentence). "the state of X" and "X's" are one place;
+    # a demonym may be plural.
+    return re.compile(rf"(?:\b[Tt]he [Ss]tate of )?\b(?=[A-Z])(?P<name>{alternatives})(?:s\b|'s\b|\b|(?<=\.))")
 
 
 @cache
