@@ -86,7 +86,7 @@ class ClaimMatchesAdmin:
                     return redirect("admin:claims_claim_matches", claim.pk)
                 if action == "apply":
                     workflow.require(request.user, roles.PUBLISH_VERDICT, "publish verdicts")
-                    workflow._stored_matches(claim, chosen_ids)  # refuses claims that are not matches
+                    workflow.stored_matches(claim, chosen_ids)  # refuses claims that are not its matches
                     touched = [m for m in matches if m.other_id in set(chosen_ids)]
                     return self._page(
                         request, "apply_verdict.html", claim, f"Apply the verdict of claim {claim.pk}",

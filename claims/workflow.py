@@ -39,6 +39,12 @@ Decisions beyond the basic workflow (each one also shows in a refusal message):
   by hand cannot add them by typing a citation either. Several citations
   typed together ("8 U.S.C. §§ 1373 and 1644") cite one source each, all or
   none (`add_typed_citations`).
+- Claims found in other documents (claims/matching.py): evidence is carried
+  to chosen matches citation by citation through `add_citation`, all or
+  nothing; a verdict is applied only to a duplicate (the same text in a page
+  of the same jurisdiction), never to the same wording about another state,
+  and never over a different verdict (`carry_evidence`,
+  `apply_duplicate_verdict`).
 """
 
 from __future__ import annotations
@@ -1008,7 +1014,7 @@ def _move_children(old: Claim, new: Claim, *, user) -> str:
 # --- claims across documents (claims/matching.py finds them) -----------------
 
 
-def _stored_matches(claim: Claim, targets) -> list[ClaimMatch]:
+def stored_matches(claim: Claim, targets) -> list[ClaimMatch]:
     """The stored matches of `claim` to each of `targets`, in order; refused when one is not a match."""
     ids = [target.pk if isinstance(target, Claim) else int(target) for target in targets]
     if not ids:
@@ -1038,7 +1044,7 @@ def carry_evidence(claim: Claim, targets, *, user) -> list[Citation]:
     reviewer's decision, with its own rationale.
     """
     require(user, "sources.add_citation", "add citations")
-    matches = _stored_matches(claim, targets)
+    matches = stored_matches(claim, targets)
     citations = list(claim.citations.select_related("source").order_by("pk"))
     if not citations:
         raise WorkflowError(f"claim {claim.pk} has no citations to carry to other claims")
@@ -1085,7 +1091,7 @@ def apply_duplicate_verdict(claim: Claim, targets, *, user) -> list[Claim]:
     source = Claim.objects.select_related("question__document").get(pk=claim.pk)
     if not source.has_verdict:
         raise WorkflowError(f"claim {source.pk} has no verdict to apply (it is '{source.status}')")
-    matches = _stored_matches(source, targets)
+    matches = stored_matches(source, targets)
     for match in matches:
         if not match.kind_choice.carries_verdict:
             raise WorkflowError(
