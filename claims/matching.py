@@ -191,7 +191,8 @@ def match_document(document) -> int:
                     kind, value = found
                     rows.append(ClaimMatch(claim_id=new.id, other_id=other.id, kind=kind, score=value))
                     rows.append(ClaimMatch(claim_id=other.id, other_id=new.id, kind=kind, score=value))
-        ClaimMatch.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        # Unique by construction (each candidate once per claim, the old rows deleted above).
+        ClaimMatch.objects.bulk_create(rows, batch_size=2000)
         _regroup([(row.claim_id, row.other_id) for row in rows[::2]])
     return len(rows) // 2
 
