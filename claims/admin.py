@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import roles, workflow
+from claims.admin_matches import ClaimMatchesAdmin
 from claims.forms import CitationForm, ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
 from faq.parsing.triage import RULE_NAMES as TRIAGE_RULE_NAMES
@@ -258,7 +259,7 @@ class IncomingRelationInline(LabelledInline, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
+class ClaimAdmin(ClaimMatchesAdmin, DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
     form = ClaimForm
     # Compact: one line or two per claim, so 100 rows read in a normal scroll.
     list_display = [
@@ -309,6 +310,7 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
         "end",
         "fingerprint",
         "version",
+        "matches_list",
     ]
 
     def get_queryset(self, request):
@@ -401,6 +403,7 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
         return [
             (None, {"fields": statement}),
             ("Verdict", {"fields": verdict}),
+            ("Other documents", {"fields": ["matches_list"]}),  # claims/admin_matches.py
             (
                 "Anchor",
                 {"fields": ["question", "position", "start", "end", "fingerprint", "version"], "classes": ["collapse"]},
@@ -589,6 +592,7 @@ class ClaimAdmin(DeskMedia, RefusalsAsFormErrors, NoRevertHistoryAdmin):
             path(
                 "<path:object_id>/attach-context/", view(self.attach_context_view), name="claims_claim_attach_context"
             ),
+            *self.matches_urls(),
         ] + super().get_urls()
 
     def _claim_for(self, request, object_id, *, perm_check):

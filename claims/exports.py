@@ -33,6 +33,7 @@ FIELDS = [
     "reviewed_on",
     "citation_count",
     "open_flag_count",
+    "match_group",  # issue 13: claims matched across documents share it (empty when found nowhere else)
 ]
 
 
@@ -41,7 +42,7 @@ FIELDS = [
 _VALUES = [
     "pk", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
     "question__number", "question__document__title", "question__document__slug",
-    "citation_count", "open_flag_count",
+    "citation_count", "open_flag_count", "match_group",
 ]
 
 
@@ -64,7 +65,7 @@ def export_rows(claims, absolute: Callable[[str], str]) -> Iterator[dict]:
     document_url = absolute(reverse("faq:detail", kwargs={"slug": "x"})).removesuffix("x/")
     rows = export_queryset(claims).values_list(*_VALUES).iterator(chunk_size=2000)
     for (pk, position, quote, start, end, statement, status, rationale, reviewed_at,
-         number, title, slug, citation_count, open_flag_count) in rows:
+         number, title, slug, citation_count, open_flag_count, match_group) in rows:
         verdict = _Verdict(status, reviewed_at, rationale)
         yield {
             "id": pk,
@@ -83,6 +84,7 @@ def export_rows(claims, absolute: Callable[[str], str]) -> Iterator[dict]:
             "reviewed_on": published_on(verdict),
             "citation_count": citation_count,
             "open_flag_count": open_flag_count,
+            "match_group": match_group,  # the same claim in other documents (claims/matching.py)
         }
 
 

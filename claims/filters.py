@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from claims.models import ClaimStatus, Flag, FlagReason
+from claims.repeated import groups_in_documents
 from faq.models import Document
 from sources.models import Citation
 
@@ -53,6 +54,10 @@ class ClaimFilter(django_filters.FilterSet):
         label="Open flag", choices=FlagReason.choices, empty_label="Any or none", method="filter_flag"
     )
     has_citations = django_filters.BooleanFilter(label="Has citations", method="filter_citations", widget=AnyYesNo)
+    # Issue 13: claims found in at least N published documents (matches stored at import).
+    repeated = django_filters.NumberFilter(
+        label="Repeated in at least N documents", method="filter_repeated", min_value=2, max_value=100_000
+    )
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(statement__icontains=value) | Q(quote__icontains=value))
@@ -64,3 +69,7 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_citations(self, queryset, name, value):
         cited = Exists(Citation.objects.filter(claim=OuterRef("pk")))
         return queryset.filter(cited if value else ~cited)
+
+    def filter_repeated(self, queryset, name, value):
+        # Issue 13: match groups counted over published documents only (claims/repeated.py).
+        return queryset.filter(match_group__in=groups_in_documents(int(value)))

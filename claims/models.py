@@ -185,6 +185,24 @@ class Claim(models.Model):
         max_length=64,
         help_text="Hash of the normalised quote: matches claims on re-import and finds duplicates across documents.",
     )
+    masked_text = models.TextField(
+        blank=True,
+        default="",
+        help_text="The quote normalised, with names of states, agencies and programmes masked (claims.masking): "
+        "what near matching across documents compares. Filled when the document's claims are matched.",
+    )
+    masked_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="Hash of masked_text: the same sentence about another state has the same one.",
+    )
+    match_group = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Claims matched across documents share this number (the smallest claim id among them); "
+        "empty for a claim found nowhere else. Exported, so a series' copies of one claim can be grouped.",
+    )
     triage_rule = models.CharField(
         max_length=20,
         blank=True,
@@ -220,7 +238,11 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # A text change reason: reopen reasons and not-checkable notes are kept whole, not cut at 100 characters.
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    # Matching's derived fields stay out of the history: they follow the quote and are rewritten at import.
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True),
+        excluded_fields=["masked_text", "masked_fingerprint", "match_group"],
+    )
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -242,6 +264,10 @@ class Claim(models.Model):
             models.Index(fields=["status"], name="claims_claim_status_idx"),
             # Re-import matching and duplicate detection across documents.
             models.Index(fields=["fingerprint"], name="claims_claim_fingerprint_idx"),
+            # Matching at import: the same sentence with another state's name (exact lookup).
+            models.Index(fields=["masked_fingerprint"], name="claims_claim_masked_fp_idx"),
+            # The repeated-claims page and the table's "repeated in >= N documents" filter group by it.
+            models.Index(fields=["match_group"], name="claims_claim_match_group_idx"),
             # The ClaimReview feed: published verdicts, newest first.
             models.Index(fields=["status", "-reviewed_at"], name="claims_claim_reviewed_idx"),
             # The admin's "suggested not checkable" filter: few claims are pending at any time.
@@ -381,3 +407,52 @@ class ClaimRelation(models.Model):
 
     def __str__(self):
         return f"claim {self.from_claim_id} {self.kind} claim {self.to_claim_id}"
+
+
+class MatchKind(models.TextChoices):
+    """How a claim found in another document relates to this one (claims/matching.py)."""
+
+    DUPLICATE = "duplicate", "Same claim (same document family)"
+    OTHER_JURISDICTION = "other_jurisdiction", "Same wording, other jurisdiction"
+    SIMILAR = "similar", "Similar wording"
+
+    @property
+    def carries_verdict(self) -> bool:
+        """Only a duplicate may take another claim's verdict; the others are leads."""
+        return self == MatchKind.DUPLICATE
+
+
+class ClaimMatch(models.Model):
+    """A claim of another document that says the same thing, found at import; stored both ways.
+
+    Written only by claims.matching (never per request); read by the claim
+    page, the repeated-claims page and the admin.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
+    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=MatchKind)
+    score = models.PositiveSmallIntegerField(
+        help_text="Similarity of the masked texts, 0-100 (100: the same text but for names)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "kind", "-score", "other"]
+        constraints = [
+            # Also the index behind "the matches of this claim" on the claim page and in the admin.
+            models.UniqueConstraint(fields=["claim", "other"], name="claims_match_unique"),
+            models.CheckConstraint(condition=~Q(claim=models.F("other")), name="claims_match_not_self"),
+            models.CheckConstraint(condition=Q(kind__in=MatchKind.values), name="claims_match_kind_valid"),
+        ]
+        indexes = [
+            # Re-matching a document deletes the rows pointing at its claims.
+            models.Index(fields=["other"], name="claims_match_other_idx"),
+        ]
+
+    def __str__(self):
+        return f"claim {self.claim_id} {self.kind} claim {self.other_id} ({self.score})"
+
+    @property
+    def kind_choice(self) -> MatchKind:
+        return MatchKind(self.kind)

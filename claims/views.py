@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from claims import exports, listing
+from claims import exports, listing, repeated
 from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter, fit_document_filter
@@ -208,6 +208,8 @@ def claim_detail(request, pk):
         "open_flags": open_flags,
         "timeline": timeline,
         "older_history": older_history,
+        # Issue 13: the same claim in other documents, read from stored matches (claims/repeated.py).
+        "elsewhere": repeated.elsewhere(claim),
     }
     if published:
         context["claimreview_json"] = json_for_script(

@@ -39,6 +39,12 @@ Decisions beyond the basic workflow (each one also shows in a refusal message):
   by hand cannot add them by typing a citation either. Several citations
   typed together ("8 U.S.C. §§ 1373 and 1644") cite one source each, all or
   none (`add_typed_citations`).
+- Claims found in other documents (claims/matching.py): evidence is carried
+  to chosen matches citation by citation through `add_citation`, all or
+  nothing; a verdict is applied only to a duplicate (the same text in a page
+  of the same jurisdiction), never to the same wording about another state,
+  and never over a different verdict (`carry_evidence`,
+  `apply_duplicate_verdict`).
 """
 
 from __future__ import annotations
@@ -51,7 +57,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims import roles
-from claims.models import FINDING_MAX_LENGTH, Claim, ClaimRelation, ClaimStatus, Flag, FlagReason, RelationKind
+from claims.models import (
+    FINDING_MAX_LENGTH,
+    Claim,
+    ClaimMatch,
+    ClaimRelation,
+    ClaimStatus,
+    Flag,
+    FlagReason,
+    MatchKind,
+    RelationKind,
+)
 from faq.models import Question
 from faq.parsing import fingerprint
 from sources.models import (
@@ -426,14 +442,22 @@ def start_review(claim: Claim, *, user, expected_version: int | None = None) -> 
 
 
 def set_verdict(
-    claim: Claim, *, user, status: str, rationale: str, finding: str, expected_version: int | None = None
+    claim: Claim,
+    *,
+    user,
+    status: str,
+    rationale: str,
+    finding: str,
+    expected_version: int | None = None,
+    via: str = "",
 ) -> Claim:
     """Publish (or change) a claim's verdict with its finding and rationale. Reviewers (claims.publish_verdict).
 
     The verdict must be one of the six verdict statuses and the claim must have
     the citations the verdict needs (VERDICT_NEEDS), a finding (one plain
     sentence, at most FINDING_MAX_LENGTH characters) and a rationale. Sets
-    reviewed_by and reviewed_at, and resolves open flags. Setting the same
+    reviewed_by and reviewed_at, and resolves open flags. `via` says, in the
+    history, where the verdict came from when it was applied from another claim. Setting the same
     verdict with the same finding and rationale again changes nothing.
     """
     require(user, roles.PUBLISH_VERDICT, "publish verdicts")
@@ -462,6 +486,8 @@ def set_verdict(
             reason = f"verdict changed: {previous} → {status}"
         else:
             reason = f"verdict published: {status}"
+        if via:  # e.g. "applied from claim 12" (apply_duplicate_verdict)
+            reason += f" ({via})"
         _save_claim(locked, user=user, reason=reason)
     _sync(claim, locked)
     return claim
@@ -1056,3 +1082,109 @@ def mark_removed_from_page(claim: Claim, *, user, last_version: int) -> Claim:
     _save_claim(locked, user=user, reason=f"removed from the page after version {last_version}")
     _sync(claim, locked)
     return claim
+
+
+# --- claims across documents (claims/matching.py finds them) -----------------
+
+
+def stored_matches(claim: Claim, targets) -> list[ClaimMatch]:
+    """The stored matches of `claim` to each of `targets`, in order; refused when one is not a match."""
+    ids = [target.pk if isinstance(target, Claim) else int(target) for target in targets]
+    if not ids:
+        raise WorkflowError(f"choose at least one claim matching claim {claim.pk}")
+    found = {
+        match.other_id: match
+        for match in ClaimMatch.objects.filter(claim=claim, other_id__in=ids).select_related("other__question__document")
+    }
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise WorkflowError(
+            f"claim {', '.join(missing)} is not among the claims found matching claim {claim.pk} in other documents"
+        )
+    return [found[i] for i in ids]
+
+
+def carry_evidence(claim: Claim, targets, *, user) -> list[Citation]:
+    """Copy `claim`'s citations to claims found matching it in other documents. Reviewers (sources.add_citation).
+
+    Each copy keeps the source, stance, pinpoint and excerpt; its note says
+    which claim and document it was carried from. Each copy goes through
+    `add_citation`, so its rules hold and each target's history records it. A
+    target that already cites the source at that pinpoint with the same
+    stance is skipped; one that cites it under another stance refuses the
+    whole call (a source takes one stance per claim) and nothing is written.
+    Copying evidence publishes nothing: each target's verdict is still the
+    reviewer's decision, with its own rationale.
+    """
+    require(user, "sources.add_citation", "add citations")
+    matches = stored_matches(claim, targets)
+    citations = list(claim.citations.select_related("source").order_by("pk"))
+    if not citations:
+        raise WorkflowError(f"claim {claim.pk} has no citations to carry to other claims")
+    document = claim.question.document
+    added = []
+    with transaction.atomic():
+        for match in matches:
+            target = match.other
+            for citation in citations:
+                if Citation.objects.filter(
+                    claim=target, source=citation.source_id, pinpoint=citation.pinpoint, stance=citation.stance
+                ).exists():
+                    continue
+                note = f"Carried from claim {claim.pk} in “{document.title}”."
+                if citation.note:
+                    note += f" {citation.note}"
+                try:
+                    added.append(
+                        add_citation(
+                            target, user=user, source=citation.source, stance=citation.stance,
+                            pinpoint=citation.pinpoint, excerpt=citation.excerpt, note=note,
+                        )
+                    )
+                except NotAllowed:
+                    raise
+                except WorkflowError as refusal:
+                    raise WorkflowError(f"nothing was carried: {refusal}") from refusal
+    return added
+
+
+def apply_duplicate_verdict(claim: Claim, targets, *, user) -> list[Claim]:
+    """Apply `claim`'s verdict to its duplicates (the same claim in a copy of its page). Reviewers only.
+
+    Needs claims.publish_verdict. Only matches of kind 'duplicate' take a
+    verdict: the same wording about another jurisdiction is a lead, never a
+    verdict. In one transaction, for each target: the evidence is carried
+    (`carry_evidence`) and the verdict is published with the same status,
+    finding and rationale (`set_verdict`, its history saying it was applied
+    from `claim`). A target with a different verdict is refused (a reviewer
+    reopens it first: a published verdict is never replaced unseen); one
+    with the same verdict is left as it is.
+    """
+    require(user, roles.PUBLISH_VERDICT, "publish verdicts")
+    source = Claim.objects.select_related("question__document").get(pk=claim.pk)
+    if not source.has_verdict:
+        raise WorkflowError(f"claim {source.pk} has no verdict to apply (it is '{source.status}')")
+    matches = stored_matches(source, targets)
+    for match in matches:
+        if not match.kind_choice.carries_verdict:
+            raise WorkflowError(
+                f"claim {match.other_id} is '{match.kind_choice.label}', not the same claim: a verdict is applied only "
+                f"to duplicates; carry the evidence and publish its own verdict instead"
+            )
+        if match.other.has_verdict and match.other.status != source.status:
+            raise WorkflowError(
+                f"claim {match.other_id} already has the verdict '{match.other.status}'; reopen it before applying "
+                f"'{source.status}' from claim {source.pk}"
+            )
+    applied = []
+    with transaction.atomic():
+        for match in matches:
+            target = match.other
+            if source.citations.exists():
+                carry_evidence(source, [target], user=user)
+            set_verdict(
+                target, user=user, status=source.status, rationale=source.rationale, finding=source.finding,
+                via=f"applied from claim {source.pk}",
+            )
+            applied.append(target)
+    return applied

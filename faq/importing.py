@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from claims.matching import match_document
 from claims.models import Claim
 from faq.fetching import TEXT_TYPES, FetchRefused, RawPage, fetch_page, importer_user_agent
 from faq.html import HtmlError, HtmlPage, decode_html, read_html
@@ -379,6 +380,7 @@ def _import(parsed: ParsedDocument, body: str, *, name, options: ImportOptions, 
         result.document = _save(parsed, title=title, slug=slug, body=body, sha=sha, options=options, user=user)
         capture = _save_capture(result.document, *page, name=name) if page is not None else None
         result.version = create_first_version(result.document, user=user, capture=capture)
+        match_document(result.document)  # claims found in other documents (claims/matching.py)
     result.created = True
     return result
 
@@ -390,9 +392,11 @@ def _import_version(document, result, parsed, body, sha, *, name, options, dry_r
         result.plan = plan_version(document, parsed, body)
         return result
     save_capture = (lambda doc: _save_capture(doc, *page, name=name)) if page is not None else None
-    result.plan, result.version = apply_new_version(
-        document, parsed, body, sha=sha, title=result.title, options=options, user=user, save_capture=save_capture
-    )
+    with transaction.atomic():
+        result.plan, result.version = apply_new_version(
+            document, parsed, body, sha=sha, title=result.title, options=options, user=user, save_capture=save_capture
+        )
+        match_document(document)  # edited and new claims, found in other documents (claims/matching.py)
     return result
 
 

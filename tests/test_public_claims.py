@@ -248,8 +248,9 @@ def test_claim_page_query_count_does_not_grow_with_its_evidence_relations_flags_
     client, claims, ferpa, django_assert_num_queries
 ):
     target, others = claims[0], claims[1:]
-    # The stamp, the claim, citations, relations, flags, history, its wording per version (ClaimChange).
-    with django_assert_num_queries(7):
+    # The stamp, the claim, citations, relations, flags, history, its wording per version (ClaimChange),
+    # and the same claim in other documents (ClaimMatch).
+    with django_assert_num_queries(8):
         page(client, target)
     publish(target, ClaimStatus.SUPPORTED, reviewed_by=User.objects.create(username="r"))
     for i, other in enumerate(others):
@@ -261,7 +262,7 @@ def test_claim_page_query_count_does_not_grow_with_its_evidence_relations_flags_
     for _ in range(5):
         set_status(target, ClaimStatus.IN_REVIEW)
         publish(target, ClaimStatus.SUPPORTED)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = page(client, target)
     assert html.count('class="citation ') == 3 and html.count("Dubious") == 3
 
@@ -275,7 +276,7 @@ def test_claim_page_runs_one_query_for_all_the_citations_found_in_its_text(
 ):
     # The 7 of a claim that cites nothing, plus one for the sources of every citation found in its text.
     Claim.objects.filter(pk=claims[0].pk).update(statement=statement)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = page(client, claims[0])
     assert html.count('<a class="cite"') == links
 

@@ -144,7 +144,7 @@ EXPECTED_QUERIES = {
     "/claims/": 6,
     "/claims/export.csv": 2,
     "/claims/export.json": 2,
-    "/claims/{claim}/": 7,
+    "/claims/{claim}/": 8,  # with its wording per version and its copies in other documents
     "/sources/": 4,
     "/sources/{source}/": 3,
     "/claimreview.json": 2,

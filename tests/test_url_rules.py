@@ -27,6 +27,7 @@ RULES = {
     "claims/": PUBLIC,
     "claims/export.csv": PUBLIC,
     "claims/export.json": PUBLIC,
+    "claims/repeated/": PUBLIC,
     "claims/<int:pk>/": PUBLIC,
     "claims/<int:pk>/history/": PUBLIC,
     "how-we-rate/": PUBLIC,
@@ -59,6 +60,7 @@ RULES = {
     "admin/claims/claim/<path:object_id>/merge/": STAFF_ONLY,
     "admin/claims/claim/<path:object_id>/reopen/": STAFF_ONLY,
     "admin/claims/claim/<path:object_id>/attach-context/": STAFF_ONLY,
+    "admin/claims/claim/<path:object_id>/matches/": STAFF_ONLY,
     "admin/faq/document/import/": STAFF_ONLY,
     "admin/auth/user/<id>/password/": STAFF_ONLY,
 }

@@ -1,0 +1,203 @@
+"""Benchmark: matching a new document's claims against a large stored set, as a ratio to importing it.
+
+Builds N stored claims with bulk inserts (PostgreSQL: INSERT … SELECT over
+generate_series, the trigram index dropped and rebuilt around it): the seed
+FAQ rewritten for 49 other states (the "fifty pages" of a series, the worst
+case: every new claim has dozens of matches), and N synthetic claims of 12-28
+words drawn from the seed's own vocabulary, so they share the seed's trigrams
+and stress the index. Then it imports the seed rewritten for a new state
+(extra questions bring it to about 150 claims) R times, each a new document,
+and reports
+
+    ratio = time of the importer's call of match_document / time of the rest of the import
+
+measured in the same run: matching must cost no more than the import
+(ratio <= 1). The database is wiped first; give a database you own:
+
+    DATABASE_URL=postgres://…/scratch .venv/bin/python bench/bench_matching.py --claims 1000000 --wipe
+    DATABASE_URL=postgres://…/scratch .venv/bin/python bench/bench_matching.py --reuse   # measure again
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from claims.masking import STATES, mask, masked_fingerprint  # noqa: E402
+from claims.matching import match_document  # noqa: E402
+from claims.models import Claim  # noqa: E402
+from faq.importing import ImportOptions, import_faq_text  # noqa: E402
+from faq.models import Document, Question  # noqa: E402
+from faq.parsing import fingerprint  # noqa: E402
+
+SEED = (ROOT / "fixtures" / "nc-benefits-data-sharing-ice-faq.txt").read_text(encoding="utf-8")
+TRGM_INDEX = "claims_claim_masked_trgm_idx"
+
+
+def for_state(state: str) -> str:
+    return SEED.replace("North Carolina", state)
+
+
+def new_document_text(state: str) -> str:
+    """The seed about `state`, plus its first questions again renumbered: about 150 claims."""
+    text = for_state(state)
+    extra = re.findall(r"(?ms)^(\d+)\. (.*?\?)\n\n(.*?)(?=^\d+\. |\Z)", text)[:4]
+    last = max(int(n) for n in re.findall(r"(?m)^(\d+)\. .*\?$", text))
+    more = [f"{last + i}. {q} (again)\n\n{a.strip()} This holds in {state} as of 2025." for i, (_, q, a) in enumerate(extra, 1)]
+    return text + "\n\n" + "\n\n".join(more) + "\n"
+
+
+def wipe():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE faq_document, claims_claim, claims_historicalclaim RESTART IDENTITY CASCADE")
+        else:
+            for table in ("claims_claimmatch", "claims_historicalclaim", "claims_claim", "faq_question", "faq_document"):
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def build_series(states: list[str]) -> None:
+    """The seed for each state, saved with bulk inserts (claims copied from the seed's, names swapped)."""
+    seed = import_faq_text(SEED, name="seed", options=ImportOptions(slug="seed", jurisdiction="NC")).document
+    template = list(Claim.objects.filter(question__document=seed).select_related("question").order_by("pk"))
+    questions = list(Question.objects.filter(document=seed).order_by("number"))
+    for state in states:
+        document = Document.objects.create(
+            title=seed.title.replace("North Carolina", state), slug=f"series-{state.lower().replace(' ', '-')}",
+            jurisdiction=next(code for code, name in STATES.items() if name == state), body="", content_sha256="",
+        )
+        new_questions = {
+            q.number: q
+            for q in Question.objects.bulk_create(
+                Question(document=document, number=q.number, question=q.question, answer=q.answer) for q in questions
+            )
+        }
+        claims = []
+        for claim in template:
+            quote = claim.quote.replace("North Carolina", state)
+            masked = mask(quote)
+            claims.append(
+                Claim(
+                    question=new_questions[claim.question.number], position=claim.position, quote=quote,
+                    start=claim.start, end=claim.start + len(quote), statement=quote, fingerprint=fingerprint(quote),
+                    masked_text=masked, masked_fingerprint=masked_fingerprint(masked), match_group=claim.pk,
+                )
+            )
+        Claim.objects.bulk_create(claims)
+
+
+def build_synthetic(n: int, per_document: int = 150) -> None:
+    """`n` claims of words drawn from the seed's vocabulary, `per_document` to a document, in bulk."""
+    vocabulary = sorted({w.lower() for w in re.findall(r"[A-Za-z]{3,}", SEED)})
+    documents = (n + per_document - 1) // per_document
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            raise SystemExit("the synthetic set is built with PostgreSQL's generate_series; use --claims 0 on SQLite")
+        cursor.execute(f"DROP INDEX IF EXISTS {TRGM_INDEX}")
+        cursor.execute(
+            """INSERT INTO faq_document (title, slug, category, jurisdiction, source_url, body, content_sha256,
+                   is_published, created_at, updated_at)
+               SELECT 'Synthetic ' || d, 'synthetic-' || d, '', '', '', '', '', false, now(), now()
+               FROM generate_series(1, %s) d""",
+            [documents],
+        )
+        cursor.execute(
+            """INSERT INTO faq_question (document_id, number, question, answer)
+               SELECT id, 1, 'Synthetic?', '' FROM faq_document WHERE slug LIKE 'synthetic-%%'"""
+        )
+        cursor.execute(
+            """
+            WITH words AS (SELECT %s::text[] AS w, %s AS v),
+            made AS (
+                SELECT q.id AS question_id, p AS position,
+                       (SELECT string_agg(words.w[1 + ((q.id * 7919 + p * 104729 + i * 1299709) %% words.v)], ' ')
+                        FROM generate_series(1, 12 + ((q.id + p) %% 17)) i) AS quote
+                FROM faq_question q CROSS JOIN generate_series(1, %s) p, words
+                WHERE q.question = 'Synthetic?'
+            )
+            INSERT INTO claims_claim (question_id, position, quote, start, "end", statement, status, rationale, finding,
+                fingerprint, masked_text, masked_fingerprint, triage_rule, triage_pending, version, created_at, updated_at)
+            SELECT question_id, position, quote, 0, length(quote), quote, 'unreviewed', '', '',
+                   encode(sha256(convert_to(quote, 'UTF8')), 'hex'), quote,
+                   encode(sha256(convert_to(quote || '#', 'UTF8')), 'hex'), '', false, 1, now(), now()
+            FROM made
+            """,
+            [vocabulary, len(vocabulary), per_document],
+        )
+        cursor.execute(f"DELETE FROM claims_claim WHERE id IN (SELECT id FROM claims_claim ORDER BY id DESC LIMIT "
+                       f"(SELECT greatest(count(*) - %s, 0) FROM claims_claim c JOIN faq_question q ON q.id = c.question_id "
+                       f"WHERE q.question = 'Synthetic?'))", [n])
+        cursor.execute(f"CREATE INDEX {TRGM_INDEX} ON claims_claim USING gin (masked_text gin_trgm_ops)")
+        cursor.execute("ANALYZE claims_claim")
+
+
+def measure(states: list[str]) -> tuple[list[float], list[float], list[int], list[int]]:
+    """Import each state's page; time the importer's own call of match_document apart from the rest."""
+    import faq.importing
+
+    timings: list[float] = []
+    found: list[int] = []
+
+    def timed_match(document):
+        t0 = time.perf_counter()
+        found.append(match_document(document))
+        timings.append(time.perf_counter() - t0)
+        return found[-1]
+
+    faq.importing.match_document = timed_match
+    imports, sizes = [], []
+    for state in states:
+        text = new_document_text(state)
+        t0 = time.perf_counter()
+        document = import_faq_text(text, name=state, options=ImportOptions(slug=f"new-{state.lower()}")).document
+        imports.append(time.perf_counter() - t0 - timings[-1])
+        sizes.append(Claim.objects.filter(question__document=document).count())
+    faq.importing.match_document = match_document
+    return imports, timings, sizes, found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=200_000, help="synthetic stored claims (PostgreSQL)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--wipe", action="store_true", help="required: the database's documents are deleted first")
+    parser.add_argument("--reuse", action="store_true", help="measure on the set a previous run built")
+    args = parser.parse_args()
+    if not (args.wipe or args.reuse):
+        raise SystemExit("this benchmark deletes every document of the database first; pass --wipe to agree")
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    if args.reuse:
+        Document.objects.filter(slug__startswith="new-").delete()
+    else:
+        wipe()
+        with transaction.atomic():
+            build_series([name for code, name in sorted(STATES.items()) if code not in ("NC", "WY", "VT", "UT", "TX", "TN")])
+        if args.claims:
+            build_synthetic(args.claims)
+    stored = Claim.objects.count()
+    print(f"stored claims: {stored:,} (built in {time.perf_counter() - t0:.0f} s, {connection.vendor})")
+    imports, matches, sizes, found = measure(["Wyoming", "Vermont", "Utah", "Texas", "Tennessee"][: args.repeat])
+    ratios = [m / i for m, i in zip(matches, imports)]
+    print(f"new document: {statistics.median(sizes)} claims; pairs found per import: {found}")
+    print(f"import without matching: median {statistics.median(imports) * 1000:.0f} ms")
+    print(f"matching:                median {statistics.median(matches) * 1000:.0f} ms")
+    print(f"ratio matching / import: median {statistics.median(ratios):.2f} (max {max(ratios):.2f})")
+
+
+if __name__ == "__main__":
+    main()
