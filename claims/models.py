@@ -291,6 +291,27 @@ class Claim(models.Model):
         text = self.statement or self.quote
         return text if len(text) <= 80 else text[:79] + "…"
 
+    @classmethod
+    def from_span(cls, question, position: int, span) -> "Claim":
+        """A new, unsaved claim for a span the parser found (anything with quote, start, end and triage_rule).
+
+        The importer and a new version of a page both make their claims here:
+        the statement starts as the quote, and a pre-triage rule is a pending suggestion.
+        """
+        from faq.parsing import fingerprint
+
+        return cls(
+            question=question,
+            position=position,
+            quote=span.quote,
+            start=span.start,
+            end=span.end,
+            statement=span.quote,
+            fingerprint=fingerprint(span.quote),
+            triage_rule=span.triage_rule,
+            triage_pending=bool(span.triage_rule),
+        )
+
     def get_absolute_url(self):
         return reverse("claims:detail", kwargs={"pk": self.pk})
 

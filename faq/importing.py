@@ -34,7 +34,6 @@ from faq.parsing import (
     ParsedQuestion,
     ParseWarning,
     check_text,
-    fingerprint,
     normalize_text,
     parse_document,
     segment_answer,
@@ -463,17 +462,7 @@ def _save(parsed: ParsedDocument, *, title, slug, body, sha, options: ImportOpti
         for q in parsed.questions
     )
     claims = [
-        Claim(
-            question=question,
-            position=position,
-            quote=span.quote,
-            start=span.start,
-            end=span.end,
-            statement=span.quote,
-            fingerprint=fingerprint(span.quote),
-            triage_rule=span.triage_rule,
-            triage_pending=bool(span.triage_rule),
-        )
+        Claim.from_span(question, position, span)
         for question, parsed_q in zip(questions, parsed.questions, strict=True)
         for position, span in enumerate(parsed_q.claims, start=1)
     ]

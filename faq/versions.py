@@ -46,7 +46,7 @@ from simple_history.utils import bulk_create_with_history
 from claims import workflow
 from claims.models import Claim
 from faq.models import ClaimChange, ClaimChangeKind, Document, DocumentVersion, PageLink, Question
-from faq.parsing import ParsedDocument, fingerprint
+from faq.parsing import ParsedDocument
 
 # Similarity (0-100, rapidfuzz.fuzz.ratio over the evened texts) at which a
 # sentence of the new text no claim holds is taken for an edited claim. On the
@@ -421,19 +421,7 @@ def _apply_claims(plan: VersionPlan, questions: list[Question], version: Documen
                     changes.append(ClaimChange(version=version, claim=item.claim, kind=item.kind,
                                                old_quote=item.old_quote, new_quote=item.quote))
             else:
-                new_rows.append(
-                    Claim(
-                        question=question,
-                        position=position,
-                        quote=item.quote,
-                        start=item.start,
-                        end=item.end,
-                        statement=item.quote,
-                        fingerprint=fingerprint(item.quote),
-                        triage_rule=item.triage_rule,
-                        triage_pending=bool(item.triage_rule),
-                    )
-                )
+                new_rows.append(Claim.from_span(question, position, item))
     removed = [p for p in plan.claims if p.kind == ClaimChangeKind.REMOVED]
     for p in removed:
         workflow.mark_removed_from_page(p.claim, user=user, last_version=previous)
