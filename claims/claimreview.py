@@ -2,7 +2,7 @@
 
 Pure functions: the caller supplies absolute URLs and the author, so the
 same builders serve the claim page's JSON-LD and the /claimreview.json feed.
-Mapping (DESIGN.md): alternateName is the status label; ratingValue on a 1–5
+Mapping: alternateName is the status label; ratingValue on a 1–5
 scale where one exists (none for unverifiable); bestRating 5, worstRating 1.
 """
 

@@ -2,7 +2,7 @@
 
 The fixture says, for every claim of the seed document, what a reviewer
 decided (not checkable, flagged, in review, or one of the five verdicts that
-../shared/reference/legal-sources.md allows), which sources exist and which
+the vetted legal sources behind the seed allow, quoted in the fixture), which sources exist and which
 claims contradict each other. This module only replays those decisions
 through the functions the admin uses (claims.workflow and
 Source.objects.resolve_citation), as the non-staff system user named in the
