@@ -19,6 +19,17 @@ def _e(value) -> str:
     return html.escape(str(value))
 
 
+def _url_maker(viewname: str, kwarg: str, sentinel: str):
+    """A function giving `viewname`'s address for a value: reversed once, the value put in the sentinel's place.
+
+    For tags that draw one link per row, where reverse() per row was a large
+    part of the page's time. For ids and slugs only, which reverse() would not
+    quote either.
+    """
+    prefix, suffix = reverse(viewname, kwargs={kwarg: sentinel}).split(sentinel)
+    return lambda value: f"{prefix}{value}{suffix}"
+
+
 def _fmt(format_string: str, *args) -> str:
     return format_string.format(*[_e(arg) for arg in args])
 
@@ -90,13 +101,15 @@ def claim_rows(claims):
 
     Rendered as template nodes, the 50 rows were half of a table page's time.
     """
+    claim_url = _url_maker("claims:detail", "pk", "918273645")
+    document_url = _url_maker("faq:detail", "slug", "sentinel-slug-918273645")
     return mark_safe(_fmt_join(
         "\n  ",
         _ROW,
         (
             (
-                claim.get_absolute_url(), claim.pk, _truncated(claim.statement),
-                claim.question.document.get_absolute_url(), claim.question.document.title, claim.question.number,
+                claim_url(claim.pk), claim.pk, _truncated(claim.statement),
+                document_url(claim.question.document.slug), claim.question.document.title, claim.question.number,
                 claim.status_badge.value, claim.status_badge.label, claim.citation_count, claim.open_flag_count,
                 claim.question.document.short_name,
             )
@@ -117,24 +130,23 @@ def answer_paragraph(paragraph):
 
     The document page draws one of these per claim; as template nodes (a
     `{% url %}` and a dozen variable look-ups each) they were most of the
-    page's time. The claim's address is reversed once per paragraph and the
-    id put in its place, so it follows the URLconf like `get_absolute_url`.
+    page's time. The claim's address is reversed once per paragraph (_url_maker).
     """
     parts = []
-    url = None
+    claim_url = None
     for segment in paragraph:
         claim = segment.claim
         if claim is None:
             parts.append(_e(segment.text))
             continue
-        if url is None:
-            url = reverse("claims:detail", kwargs={"pk": 0}).rsplit("0/", 1)
+        if claim_url is None:
+            claim_url = _url_maker("claims:detail", "pk", "918273645")
         status = claim.status_choice
         verdict = status.is_verdict
         parts.append(
             _fmt(
                 _CLAIM_MARK,
-                status.value, " verdict-claim" if verdict else "", claim.pk, f"{url[0]}{claim.pk}/{url[1]}",
+                status.value, " verdict-claim" if verdict else "", claim.pk, claim_url(claim.pk),
                 segment.text, status.label, claim.finding if verdict and claim.finding else status.meaning,
             )
         )
