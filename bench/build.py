@@ -74,19 +74,27 @@ class Tables:
         self.rows.setdefault(table, []).append(row)
 
 
+# Claim columns added since the loader was written, in the order each row carries them.
+_CLAIM_EXTRA = ("finding", "triage_rule", "triage_pending", "changed_since_verdict", "reviewed_quote")
+
 COLUMNS = {
     "faq_document": (
         "id", "title", "slug", "category", "jurisdiction", "source_url", "retrieved_on", "body",
-        "content_sha256", "created_at", "updated_at",
+        "content_sha256", "created_at", "updated_at", "is_published", "gone_reason",
+    ),
+    "faq_documentversion": (
+        "id", "number", "body", "content_sha256", "created_at", "unchanged_count", "edited_count",
+        "removed_count", "new_count", "document_id",
     ),
     "faq_question": ("id", "number", "question", "answer", "document_id"),
     "claims_claim": (
         "id", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
         "fingerprint", "version", "created_at", "updated_at", "question_id",
+        *_CLAIM_EXTRA, "masked_text", "masked_fingerprint",
     ),
     "claims_historicalclaim": (
         "id", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
-        "fingerprint", "version", "created_at", "updated_at", "question_id",
+        "fingerprint", "version", "created_at", "updated_at", "question_id", *_CLAIM_EXTRA,
         "history_id", "history_date", "history_type", "history_change_reason",
     ),
     "claims_flag": ("id", "reason", "note", "raised_at", "resolved_at", "resolution", "claim_id"),
@@ -97,11 +105,11 @@ COLUMNS = {
     "claims_claimrelation": ("id", "kind", "note", "created_at", "from_claim_id", "to_claim_id"),
     "sources_source": (
         "id", "kind", "title", "citation", "jurisdiction", "url", "publisher", "archived_url",
-        "reliability", "notes", "link_error", "created_at", "updated_at",
+        "reliability", "notes", "link_error", "created_at", "updated_at", "discusses",
     ),
     "sources_historicalsource": (
         "id", "kind", "title", "citation", "jurisdiction", "url", "publisher", "archived_url",
-        "reliability", "notes", "link_error", "created_at", "updated_at",
+        "reliability", "notes", "link_error", "created_at", "updated_at", "discusses",
         "history_id", "history_date", "history_type",
     ),
     "sources_citation": ("id", "stance", "pinpoint", "excerpt", "note", "added_at", "claim_id", "source_id"),
@@ -202,7 +210,7 @@ def _build(n_claims: int, *, seed: int, progress) -> dict[str, int]:
             source_id, kind, f"Bench source {source_id}: records and eligibility",
             f"N.C. Gen. Stat. § 108A-{source_id}" if kind == "statute" else "",
             "NC", f"https://law.example.org/source/{source_id}", "Bench publisher", "", "official",
-            "What the source says about records.", "", T0, T0,
+            "What the source says about records.", "", T0, T0, "",
         )
         out.add("sources_source", row)
         history("sources_historicalsource", row, T0, "+")
@@ -247,12 +255,18 @@ def _build(n_claims: int, *, seed: int, progress) -> dict[str, int]:
                 )
                 reviewed_at = when + timedelta(days=1, seconds=claim_id % 86_400) if verdict else None
                 fingerprint = hashlib.sha256(quote.lower().encode()).hexdigest()
+                finding = "The statute says what the claim says." if verdict else ""
                 row = (
                     claim_id, position, quote, start, end, quote, status, rationale, reviewed_at,
                     fingerprint, 1 if status == "unreviewed" else 2, when, reviewed_at or when, question_id,
+                    finding, "", False, False, "",
                 )
-                out.add("claims_claim", row)
-                history("claims_historicalclaim", (*row[:6], "unreviewed", "", None, *row[9:]), when, "+", None)
+                out.add("claims_claim", (*row, quote.lower(), fingerprint))
+                history(
+                    "claims_historicalclaim",
+                    (*row[:6], "unreviewed", "", None, *row[9:14], "", *row[15:]),
+                    when, "+", None,
+                )
                 if status != "unreviewed":
                     history("claims_historicalclaim", row, reviewed_at or when + timedelta(hours=1), "~", None)
                 if claim_id == long_history_claim:
@@ -297,8 +311,12 @@ def _build(n_claims: int, *, seed: int, progress) -> dict[str, int]:
             (
                 document_id, title, f"bench-faq-{document_id}", "Benchmark", "NC",
                 f"https://faq.example.org/bench/{document_id}", date(2025, 1, 6), body,
-                hashlib.sha256(body.encode()).hexdigest(), when, when,
+                hashlib.sha256(body.encode()).hexdigest(), when, when, True, "",
             ),
+        )
+        out.add(
+            "faq_documentversion",
+            (document_id, 1, body, hashlib.sha256(body.encode()).hexdigest(), when, 0, 0, 0, 0, document_id),
         )
         if document_id % 500 == 0:
             progress(f"  {claim_id:,} claims …")

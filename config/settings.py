@@ -72,11 +72,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, authentication and message middleware, for the admin's requests only:
+    # the public pages use none of them (config/middleware.py).
+    "config.middleware.StaffSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Django's own, unwrapped: its deployment check asks for this exact class, and it costs little.
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.StaffAuthenticationMiddleware",
+    "config.middleware.StaffMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user on history rows (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.middleware import STAFF_PREFIX
 from config.views import healthz, readyz
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Sessions, sign-in and messages run under this prefix only (config/middleware.py).
+    path(STAFF_PREFIX.strip("/") + "/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("sources/", include("sources.urls")),
