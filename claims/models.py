@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 
 class ClaimStatus(models.TextChoices):
-    """Where a claim stands. The last six are verdicts (see claims/workflow.py)."""
+    """Where a claim stands. The last six are verdicts (see claims/workflow/rules.py)."""
 
     UNREVIEWED = "unreviewed", "Unreviewed"
     FLAGGED = "flagged", "Flagged"
