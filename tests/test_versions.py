@@ -273,3 +273,53 @@ def test_the_threshold_takes_realistic_edits_and_never_hands_a_deleted_claim_to_
     result = reimport(seed_text.replace(twin + " ", "").replace(twin, ""))
     assert (result.plan.counts["removed"], result.plan.counts["edited"]) == (1, 0)
     assert Claim.objects.get(quote=twin).is_removed and not Claim.objects.get(pk=other.pk).is_removed
+
+
+def _question_block(text, number):
+    """Question `number`'s lines, from its number line to the next question's (or the end)."""
+    start = text.index(f"\n{number}. ")
+    nxt = re.search(rf"\n{number + 1}\. ", text[start + 1 :])
+    return start, (start + 1 + nxt.start()) if nxt else len(text)
+
+
+def _renumbered(text):
+    """The questions numbered 1, 2, 3 … in the order they now stand, as a page that moved one would be."""
+    count = iter(range(1, 1000))
+    return re.sub(r"(?m)^\d+\. (?=\S[^\n]*\?$)", lambda m: f"{next(count)}. ", text)
+
+
+def test_a_question_with_a_bare_lead_in_moved_up_makes_no_new_claim(seeded, seed_text):
+    # Question 18's answer: "… with ICE. Some of these include:" then a numbered list; the
+    # lead-in is no claim on the first import and must not become one when the question moves.
+    lead_in = "Some of these include:"
+    assert lead_in in seed_text and not Claim.objects.filter(quote__contains=lead_in).exists()
+    start, end = _question_block(seed_text, 18)
+    block = seed_text[start:end]
+    rest = seed_text[:start] + seed_text[end:]
+    at = rest.index("\n3. ")
+    changed = _renumbered(rest[:at] + block + rest[at:])
+    before = snapshot()
+    result = reimport(changed)
+    assert result.plan.counts == {"unchanged": len(before), "edited": 0, "removed": 0, "new": 0}
+    assert not Claim.objects.filter(quote__contains=lead_in).exists()
+    assert Question.objects.get(document=seeded, number=3).answer.count(lead_in) == 1
+    assert_verdicts_kept(before)
+    assert_anchored()
+
+
+def test_a_list_item_moved_away_leaving_its_number_keeps_the_lead_in_out(seeded, seed_text):
+    # The edit reanchor_edits.py found: the first item's text moved to another answer, "1." left
+    # on its own line. The number is an empty item of the list, so "Some of these include:" still
+    # introduces a list: no new claim for it (nor for the bare "1.").
+    item = Claim.objects.get(quote__startswith="ACLU of North Carolina:")
+    target = "\n\n18. "  # to the end of question 17's answer
+    changed = seed_text.replace(item.quote, "", 1).replace(target, " " + item.quote + target, 1)
+    before = snapshot()
+    result = reimport(changed)
+    assert result.plan.counts["new"] == 0, [n.quote for n in result.plan.new_claims]
+    assert result.plan.counts["removed"] == 0
+    item.refresh_from_db()
+    assert item.question.number == 17 and item.removed_after_version is None
+    assert not Claim.objects.filter(quote__contains="Some of these include:").exists()
+    assert_verdicts_kept(before)
+    assert_anchored()
