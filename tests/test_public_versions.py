@@ -1,6 +1,7 @@
 """The public view of change: the document says when it changed, versions are listed, viewed and compared."""
 
 import json
+import re
 
 import pytest
 
@@ -95,3 +96,38 @@ def test_unpublished_documents_have_no_public_versions(client, changed):
     set_published(Document.objects.filter(slug=SLUG), user=None, published=False)
     for url in (f"/faq/{SLUG}/versions/", f"/faq/{SLUG}/versions/1/", f"/faq/{SLUG}/compare/1/2/"):
         assert client.get(url).status_code == 404
+
+
+def test_home_counts_the_current_texts_claims_and_tells_removed_ones_apart(client, changed, django_assert_num_queries):
+    document, edited, gone = changed
+    current = Claim.objects.filter(question__document=document, removed_after_version__isnull=True)
+    with django_assert_num_queries(4):  # the data version, the documents, their claims by status, their questions
+        html = client.get("/").content.decode()
+    assert f"{current.count()} claims on the page now" in html
+    assert f'<a href="/claims/?document={SLUG}&amp;removed=removed">1 removed from the page</a>' in html
+    # The bar's parts add up to the current claims: the removed claim's status is not in them.
+    label = re.search(r'<svg class="bar"[^>]*aria-label="([^"]*)"', html).group(1)
+    assert sum(int(n) for n in re.findall(r": (\d+)", label)) == current.count()
+
+
+def test_the_claims_table_lists_current_claims_and_offers_the_removed_ones(client, changed, django_assert_num_queries):
+    document, edited, gone = changed
+    row = f'<a href="/claims/{gone.pk}/">#{gone.pk}</a>'
+    with django_assert_num_queries(4):  # no rows, so no citation or flag counts: the filter costs no query
+        html = client.get(f"/claims/?sort=id&q={gone.quote[:30]}").content.decode()
+    assert row not in html
+    with django_assert_num_queries(6):  # as the table's other pages (test_public_table)
+        html = client.get(f"/claims/?removed=removed&q={gone.quote[:30]}").content.decode()
+    assert row in html and "removed from the page (last in version 1)" in html
+    both = client.get(f"/claims/?removed=all&q={gone.quote[:30]}").content.decode()
+    assert row in both
+    # With no parameter at all the table still leaves the removed claim out.
+    assert f'href="/claims/{gone.pk}/"' not in client.get("/claims/?sort=id&last=1").content.decode()
+    assert Claim.objects.filter(question__document=document).count() > 50  # (so ?last=1 is a real last page)
+    # Its page and verdict stay public.
+    assert client.get(gone.get_absolute_url()).status_code == 200
+    # The exports apply the same filters.
+    csv = b"".join(client.get("/claims/export.csv").streaming_content).decode()
+    assert f"/claims/{gone.pk}/" not in csv
+    csv = b"".join(client.get("/claims/export.csv?removed=removed").streaming_content).decode()
+    assert f"/claims/{gone.pk}/" in csv
