@@ -323,3 +323,60 @@ def test_a_list_item_moved_away_leaving_its_number_keeps_the_lead_in_out(seeded,
     assert not Claim.objects.filter(quote__contains="Some of these include:").exists()
     assert_verdicts_kept(before)
     assert_anchored()
+
+
+@pytest.fixture
+def changed_pair(seeded, seed_text):
+    """Version 2: one verdict's wording edited (with markup in it), another verdict's sentence gone."""
+    edited, gone = Claim.objects.filter(status__in=VERDICT_VALUES).exclude(quote__endswith=")")[:2]
+    text = seed_text.replace(edited.quote, edited.quote.rstrip(".") + " <b>mostly</b>.")
+    assert text.count(gone.quote) == 1
+    text = text.replace(gone.quote, "", 1)
+    reimport(text)
+    edited.refresh_from_db()
+    gone.refresh_from_db()
+    assert edited.changed_since_verdict and gone.removed_after_version == 1
+    return edited, gone
+
+
+def test_the_admin_claim_page_says_the_claim_was_removed_and_where_it_was_last_seen(client, changed_pair, superuser):
+    edited, gone = changed_pair
+    client.force_login(superuser)
+    html = client.get(f"/admin/claims/claim/{gone.pk}/change/").content.decode()
+    notice = html[html.index('<div class="page-change removed"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "<h2>Removed from the page</h2>" in notice
+    assert "Version 2 of the page no longer has this claim; it was last seen in" in notice
+    assert f'href="/faq/{SLUG}/versions/1/">version 1</a>' in notice and gone.quote in notice
+    assert "verdict and evidence stay public" in notice
+    assert html.index("page-change removed") < html.index('id="claim_form"')  # above the form
+    assert "page-change changed" not in html
+
+
+def test_the_admin_claim_page_shows_the_wording_changed_under_its_verdict_escaped(client, changed_pair, superuser):
+    edited, gone = changed_pair
+    client.force_login(superuser)
+    html = client.get(f"/admin/claims/claim/{edited.pk}/change/").content.decode()
+    notice = html[html.index('<div class="page-change changed"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "<h2>Text changed since the verdict</h2>" in notice
+    assert f"<dt>Wording the verdict was about</dt><dd><del>{edited.reviewed_quote}</del></dd>" in notice
+    assert "<ins>" + edited.quote.replace("<b>", "&lt;b&gt;").replace("</b>", "&lt;/b&gt;") + "</ins>" in notice
+    assert "<b>mostly</b>" not in html
+    assert "page-change removed" not in html
+
+
+def test_the_claims_changelist_filters_removed_and_changed_since_verdict(client, changed_pair, superuser):
+    edited, gone = changed_pair
+    client.force_login(superuser)
+
+    def ids(query):
+        response = client.get(f"/admin/claims/claim/?{query}")
+        return {row.pk for row in response.context["cl"].result_list}
+
+    assert ids("removed=yes") == {gone.pk}
+    assert gone.pk not in ids("removed=no") and edited.pk in ids("removed=no")
+    assert ids("changed_since_verdict=yes") == {edited.pk}
+    assert edited.pk not in ids("changed_since_verdict=no")
+    html = client.get("/admin/claims/claim/").content.decode()
+    assert "By removed from the page" in html and "By changed since verdict" in html
