@@ -25,7 +25,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims import roles, workflow
 from claims.admin_matches import ClaimMatchesAdmin
-from claims.admin_pagechange import ChangedSinceVerdictFilter, RemovedFromPageFilter, page_change_notice
+from claims.admin_pagechange import (
+    ChangedSinceVerdictFilter,
+    RemovedFromPageFilter,
+    page_change_notice,
+    removed_quote_context,
+)
 from claims.forms import CitationForm, ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
 from faq.parsing.triage import RULE_NAMES as TRIAGE_RULE_NAMES
@@ -356,6 +361,9 @@ class ClaimAdmin(ClaimMatchesAdmin, DeskMedia, RefusalsAsFormErrors, NoRevertHis
     @admin.display(description="quote in its answer")
     def quote_in_context(self, obj):
         """The quote highlighted inside its answer. Imported text is data: every piece is escaped."""
+        if obj.is_removed and obj.question.removed_after_version is None:
+            # Its span indexes the answer as it read then; the answer now reads otherwise (claims/admin_pagechange.py).
+            return removed_quote_context(obj)
         answer, context = obj.question.answer, 400
         before_start, after_end = max(0, obj.start - context), min(len(answer), obj.end + context)
         return format_html(

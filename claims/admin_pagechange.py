@@ -56,6 +56,18 @@ def page_change_notice(claim: Claim) -> SafeString:
     return format_html_join("", "{}", ((notice,) for notice in notices))
 
 
+def removed_quote_context(claim: Claim) -> SafeString:
+    """A removed claim's quote without the answer around it: the answer on the page now no longer holds it."""
+    return format_html(
+        '<div class="claim-context"><p><strong>Q{}. {}</strong></p>'
+        "<p>No longer in this answer. As it read in version {}:</p><p><mark>{}</mark></p></div>",
+        claim.question.number,
+        claim.question.question,
+        claim.removed_after_version,
+        claim.quote,
+    )
+
+
 class RemovedFromPageFilter(admin.SimpleListFilter):
     title = "removed from the page"
     parameter_name = "removed"

@@ -351,6 +351,10 @@ def test_the_admin_claim_page_says_the_claim_was_removed_and_where_it_was_last_s
     assert "verdict and evidence stay public" in notice
     assert html.index("page-change removed") < html.index('id="claim_form"')  # above the form
     assert "page-change changed" not in html
+    # Its answer now reads otherwise: the quote is shown alone, not a highlight of whatever text is now there.
+    context = html[html.index('<div class="claim-context">') :]
+    context = context[: context.index("</div>")]
+    assert f"No longer in this answer. As it read in version 1:</p><p><mark>{gone.quote}</mark>" in context
 
 
 def test_the_admin_claim_page_shows_the_wording_changed_under_its_verdict_escaped(client, changed_pair, superuser):
