@@ -25,6 +25,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims import roles, workflow
 from claims.admin_matches import ClaimMatchesAdmin
+from claims.admin_pagechange import (
+    ChangedSinceVerdictFilter,
+    RemovedFromPageFilter,
+    page_change_notice,
+    removed_quote_context,
+)
 from claims.forms import CitationForm, ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
 from faq.parsing.triage import RULE_NAMES as TRIAGE_RULE_NAMES
@@ -279,6 +285,8 @@ class ClaimAdmin(ClaimMatchesAdmin, DeskMedia, RefusalsAsFormErrors, NoRevertHis
         FlagReasonFilter,
         HasCitationsFilter,
         HasOpenFlagsFilter,
+        RemovedFromPageFilter,  # claims/admin_pagechange.py
+        ChangedSinceVerdictFilter,
     ]
     search_fields = ["statement", "quote"]
     # Each row shows its question and document: fetched in the same query as the claims.
@@ -353,6 +361,9 @@ class ClaimAdmin(ClaimMatchesAdmin, DeskMedia, RefusalsAsFormErrors, NoRevertHis
     @admin.display(description="quote in its answer")
     def quote_in_context(self, obj):
         """The quote highlighted inside its answer. Imported text is data: every piece is escaped."""
+        if obj.is_removed and obj.question.removed_after_version is None:
+            # Its span indexes the answer as it read then; the answer now reads otherwise (claims/admin_pagechange.py).
+            return removed_quote_context(obj)
         answer, context = obj.question.answer, 400
         before_start, after_end = max(0, obj.start - context), min(len(answer), obj.end + context)
         return format_html(
@@ -703,6 +714,7 @@ class ClaimAdmin(ClaimMatchesAdmin, DeskMedia, RefusalsAsFormErrors, NoRevertHis
                 can_merge=self.has_change_permission(request, obj) and following and not obj.has_verdict,
                 can_reopen=obj.has_verdict and workflow.can_publish(request.user),
                 found_citations=found_citations(obj, request.user),
+                page_change=page_change_notice(obj),  # claims/admin_pagechange.py
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -62,11 +62,35 @@ class ClaimFilter(django_filters.FilterSet):
         label="Repeated in at least N documents", method="filter_repeated", min_value=2, max_value=100_000
     )
 
+    # Issue 11: claims a later version of their page removed are kept (their verdicts stay public) but
+    # the table, like the document page, lists the current text's claims unless asked for the others.
+    removed = django_filters.ChoiceFilter(
+        label="On the page",
+        choices=[("removed", "Removed from the page"), ("all", "Both")],
+        empty_label="On the page now",
+        method="filter_removed",
+    )
+
     @property
     def form(self):
         form = super().form
         form.renderer = FILTER_FORM_RENDERER
         return form
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("removed"):
+            queryset = queryset.filter(removed_after_version__isnull=True)
+        return super().filter_queryset(queryset)
+
+    @property
+    def qs(self):
+        # Unbound (no parameters at all), django-filter skips filter_queryset: the default still applies.
+        if not self.is_bound and not hasattr(self, "_qs"):
+            self._qs = self.queryset.all().filter(removed_after_version__isnull=True)
+        return super().qs
+
+    def filter_removed(self, queryset, name, value):
+        return queryset.filter(removed_after_version__isnull=False) if value == "removed" else queryset
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(statement__icontains=value) | Q(quote__icontains=value))

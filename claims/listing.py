@@ -70,7 +70,7 @@ def table_page(queryset, params) -> tuple[KeysetPage, dict]:
     rows = (
         queryset.select_related("question__document")
         .only(
-            "id", "statement", "status", "question__number",
+            "id", "statement", "status", "removed_after_version", "question__number",
             "question__document__title", "question__document__slug",
         )
     )

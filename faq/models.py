@@ -66,6 +66,20 @@ class Document(models.Model):
         blank=True,
         help_text="What the refresh found: 'HTTP 404 Not Found', 'redirected to <address>'.",
     )
+    checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a refresh last got an answer from the page (200 or 304), whether or not its text "
+        "changed; empty until the first refresh.",
+    )
+    check_etag = models.TextField(
+        blank=True,
+        help_text="The ETag of that answer: the next refresh asks If-None-Match with it (a page whose "
+        "text did not change adds no capture, so its new validators live here).",
+    )
+    check_last_modified = models.TextField(
+        blank=True, help_text="The Last-Modified of that answer: the next refresh asks If-Modified-Since with it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

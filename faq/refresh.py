@@ -57,7 +57,7 @@ def refresh_document(document: Document, *, user=None) -> RefreshOutcome:
     """Fetch `document`'s source page again; import a new version if its text changed. Says what happened."""
     if not document.source_url:
         return RefreshOutcome(document, "failed", "the document has no source URL")
-    last = document.captures.exclude(url="").order_by("-retrieved_at").first()
+    etag, last_modified = _validators(document)
     try:
         page = fetch_page(
             document.source_url,
@@ -66,13 +66,14 @@ def refresh_document(document: Document, *, user=None) -> RefreshOutcome:
             max_bytes=settings.FAQ_MAX_PAGE_BYTES,
             user_agent=importer_user_agent(),
             allow_private=settings.FAQ_FETCH_ALLOW_PRIVATE,
-            etag=last.etag if last else "",
-            last_modified=last.last_modified if last else "",
+            etag=etag,
+            last_modified=last_modified,
         )
     except NotModified as answer:
         if not _same_address(answer.url, document.source_url):
             return _gone(document, f"redirected to {answer.url}")
         _back(document)
+        _checked(document, etag, last_modified)
         return RefreshOutcome(document, "unchanged", "not modified since the last capture (HTTP 304)")
     except FetchRefused as refusal:
         if refusal.status in GONE_STATUSES:
@@ -88,10 +89,30 @@ def refresh_document(document: Document, *, user=None) -> RefreshOutcome:
             document, "failed", f"the page no longer reads as an FAQ; the last good version stays current: {refusal}"
         )
     _back(document)
+    _checked(document, page.etag, page.last_modified)
     if result.unchanged:
         return RefreshOutcome(document, "unchanged", "the text is the same")
     document.refresh_from_db()
     return RefreshOutcome(document, "new version", f"version {result.plan.number}: {result.plan.summary}")
+
+
+def _validators(document: Document) -> tuple[str, str]:
+    """The ETag and Last-Modified to ask with: the newest answer's, a check's or a capture's."""
+    last = document.captures.exclude(url="").order_by("-retrieved_at").first()
+    if document.checked_at and (last is None or document.checked_at >= last.retrieved_at):
+        return document.check_etag, document.check_last_modified
+    return (last.etag, last.last_modified) if last else ("", "")
+
+
+def _checked(document: Document, etag: str, last_modified: str) -> None:
+    """Record that the page answered now, with these validators; no version, no capture.
+
+    Not a public change, so updated_at (the public pages' cache stamp) is left alone.
+    """
+    changes = {"checked_at": timezone.now(), "check_etag": etag, "check_last_modified": last_modified}
+    Document.objects.filter(pk=document.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(document, name, value)
 
 
 def _gone(document: Document, reason: str) -> RefreshOutcome:

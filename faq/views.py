@@ -7,7 +7,7 @@ the rest of faq knows nothing of them.
 from collections import Counter, defaultdict
 
 from csp.decorators import csp
-from django.db.models import Count, Prefetch
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -44,22 +44,31 @@ def home(request):
     )
     ids = [document.pk for document in page.rows]
     by_document = defaultdict(Counter)
+    removed = Counter()
     question_counts = {}
     if ids:
+        # One grouped query: per document, status and whether the claim is still on the page.
         rows = (
             Claim.objects.filter(question__document__in=ids)
+            .annotate(gone=ExpressionWrapper(Q(removed_after_version__isnull=False), output_field=BooleanField()))
             .order_by()
-            .values_list("question__document", "status")
+            .values_list("question__document", "status", "gone")
             .annotate(n=Count("pk"))
         )
-        for document_id, status, n in rows:
-            by_document[document_id][status] = n
+        for document_id, status, gone, n in rows:
+            if gone:
+                removed[document_id] += n
+            else:
+                by_document[document_id][status] = n
         question_counts = dict(
-            Question.objects.filter(document__in=ids).order_by().values_list("document").annotate(n=Count("pk"))
+            Question.objects.filter(document__in=ids, removed_after_version__isnull=True)
+            .order_by().values_list("document").annotate(n=Count("pk"))
         )
     for document in page.rows:
+        # The bar counts the current text's claims; those a later version removed are told apart.
         document.status_counts = status_counts(by_document[document.pk])
         document.claim_count = sum(by_document[document.pk].values())
+        document.removed_count = removed[document.pk]
         document.question_count = question_counts.get(document.pk, 0)
     return render(
         request,

@@ -8,16 +8,20 @@ the diff as a list of (kind, text) pieces, never as markup.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from claims.highlight import Segment
+from claims.models import ClaimStatus
 from config.public import public_page
-from faq.models import ClaimChange, Document, DocumentVersion
+from faq.models import ClaimChange, ClaimChangeKind, Document, DocumentVersion
 
 # Words, runs of whitespace and single punctuation marks: a diff at word level reads as an edit.
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
@@ -42,6 +46,151 @@ def diff_pieces(old: str, new: str) -> list[Piece]:
         if j2 > j1:
             pieces.append(Piece("added", "".join(b[j1:j2])))
     return pieces
+
+
+# How a claim changed between the two versions compared, as the diff's label says it.
+_MARK_LABELS = {"new": "new claim", "edited": "edited claim", "restyled": "restyled claim", "removed": "removed claim"}
+
+
+@dataclass
+class ClaimMark:
+    """A changed claim placed in the diff: [start, end) in the diff's reading order (old and new text merged)."""
+
+    claim: object
+    kind: str  # "new", "edited", "restyled", "removed"
+    old_quote: str
+    new_quote: str
+    start: int = 0
+    end: int = 0
+
+    @property
+    def label(self) -> str:
+        return _MARK_LABELS[self.kind]
+
+
+def claim_marks(changes: list[ClaimChange]) -> list[ClaimMark]:
+    """One mark per claim from its changes between the two versions (in version order).
+
+    A claim new and removed in between is in neither text: no mark. Wording
+    is its first old quote and its last new one.
+    """
+    by_claim: dict[int, list[ClaimChange]] = {}
+    for change in changes:
+        by_claim.setdefault(change.claim_id, []).append(change)
+    marks = []
+    for claim_changes in by_claim.values():
+        first, last = claim_changes[0], claim_changes[-1]
+        was_there = first.kind != ClaimChangeKind.NEW
+        still_there = last.kind != ClaimChangeKind.REMOVED
+        if not was_there and not still_there:
+            continue
+        if not was_there:
+            kind = "new"
+        elif not still_there:
+            kind = "removed"
+        elif any(c.kind == ClaimChangeKind.EDITED for c in claim_changes):
+            kind = "edited"
+        else:
+            kind = "restyled"
+        marks.append(
+            ClaimMark(first.claim, kind, first.old_quote if was_there else "", last.new_quote if still_there else "")
+        )
+    return marks
+
+
+def _find(text: str, quote: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first occurrence of quote in text that no other mark holds."""
+    at = text.find(quote) if quote else -1
+    while at >= 0:
+        end = at + len(quote)
+        if all(end <= s or at >= e for s, e in taken):
+            taken.append((at, end))
+            return at, end
+        at = text.find(quote, at + 1)
+    return None
+
+
+def marked_diff(old: str, new: str, pieces: list[Piece], marks: list[ClaimMark]) -> tuple[SafeString, list[ClaimMark]]:
+    """The diff as HTML, each changed claim's span wrapped in a labelled <mark>; and the marks it could not place.
+
+    A removed claim is found in the old text, a new or edited one in the new
+    text (an edited claim's struck words lie inside its mark, beside the added
+    ones). Every piece of text is escaped (format_html).
+    """
+    # Where each piece starts in the merged reading order, in the old text and in the new text.
+    segments, d, o, n = [], 0, 0, 0
+    for piece in pieces:
+        size = len(piece.text)
+        segments.append((d, piece, o if piece.kind != "added" else None, n if piece.kind != "removed" else None))
+        o += size if piece.kind != "added" else 0
+        n += size if piece.kind != "removed" else 0
+        d += size
+    total = d
+    sides = {
+        "old": [(base, start, len(piece.text)) for start, piece, base, _ in segments if base is not None],
+        "new": [(base, start, len(piece.text)) for start, piece, _, base in segments if base is not None],
+    }
+
+    def shown(side: str, span: tuple[int, int]) -> tuple[int, int]:
+        rows = sides[side]
+        first = rows[bisect.bisect_right(rows, (span[0], total + 1, 0)) - 1]
+        last = rows[bisect.bisect_right(rows, (span[1] - 1, total + 1, 0)) - 1]
+        return first[1] + span[0] - first[0], last[1] + span[1] - 1 - last[0] + 1
+
+    taken = {"old": [], "new": []}
+    placed, unplaced = [], []
+    # New and edited claims are placed by their words in the new text (the struck words between them
+    # fall inside the mark), removed ones by their words in the old text.
+    for mark in sorted(marks, key=lambda m: m.kind == "removed"):
+        for side, quote in (("new", mark.new_quote), ("old", mark.old_quote)):
+            span = _find(old if side == "old" else new, quote, taken[side]) if quote else None
+            if span is not None:
+                mark.start, mark.end = shown(side, span)
+                placed.append(mark)
+                break
+        else:
+            unplaced.append(mark)
+    placed.sort(key=lambda m: (m.start, m.end))
+    kept, last_end = [], 0
+    for mark in placed:
+        # Marks cannot nest: where the diff aligned two claims' edges together, the later starts after the earlier.
+        mark.start = max(mark.start, last_end)
+        if mark.start >= mark.end:
+            unplaced.append(mark)
+            continue
+        kept.append(mark)
+        last_end = mark.end
+
+    out, k = [], 0
+    opened = None
+    cuts = sorted({0, total, *(m.start for m in kept), *(m.end for m in kept)})
+    for start, piece, _, _ in segments:
+        end = start + len(piece.text)
+        bounds = [start, *(c for c in cuts if start < c < end), end]
+        for a, b in zip(bounds, bounds[1:]):
+            if opened is None and k < len(kept) and kept[k].start == a:
+                opened = kept[k]
+                out.append(_open_mark(opened))
+            text = piece.text[a - start : b - start]
+            out.append(format_html(_PIECE[piece.kind], text))
+            if opened is not None and opened.end == b:
+                out.append(mark_safe("</mark>"))
+                opened, k = None, k + 1
+    return mark_safe("".join(out)), unplaced
+
+
+_PIECE = {"same": "{}", "added": "<ins>{}</ins>", "removed": "<del>{}</del>"}
+
+
+def _open_mark(mark: ClaimMark) -> SafeString:
+    claim = mark.claim
+    status = ClaimStatus(claim.status)
+    return format_html(
+        '<mark class="claim-mark {} st-{}" title="Claim {}: {}, status {}">'
+        '<a class="mark-tag" href="{}">{} {} · {}</a> ',
+        f"mark-{mark.kind}", status.value, claim.pk, mark.label, status.label,
+        claim.get_absolute_url(), mark.label.capitalize(), claim.pk, status.label,
+    )
 
 
 def latest_change(document: Document) -> DocumentVersion | None:
@@ -104,9 +253,14 @@ def version_compare(request, slug, old, new):
         raise Http404("no such version")
     changes = list(
         ClaimChange.objects.filter(version__document=document, version__number__gt=old, version__number__lte=new)
-        .select_related("version", "claim")
-        .order_by("version__number", "kind", "claim_id")
+        .select_related("claim")
+        .only("claim_id", "kind", "old_quote", "new_quote", "claim__id", "claim__status")
+        .order_by("version__number", "claim_id")
     )
+    old_body, new_body = versions[old].body, versions[new].body
+    marks = claim_marks(changes)
+    diff, unplaced = marked_diff(old_body, new_body, diff_pieces(old_body, new_body), marks)
+    counts = {kind: sum(1 for m in marks if m.kind == kind) for kind in _MARK_LABELS}
     return render(
         request,
         "faq/version_compare.html",
@@ -114,7 +268,8 @@ def version_compare(request, slug, old, new):
             "document": document,
             "old": versions[old],
             "new": versions[new],
-            "pieces": diff_pieces(versions[old].body, versions[new].body),
-            "changes": changes,
+            "diff": diff,
+            "counts": counts,
+            "unplaced": unplaced,
         },
     )

@@ -1,4 +1,7 @@
-"""axe-core on every public page and on the admin's claim list and change page, at 1280 and 390 px.
+"""axe-core on every public page and on the admin's claim list and change pages, at 1280 and 390 px.
+
+The seed is reviewed and then changed (a second version), so the versions' compare page and the admin's
+"removed from the page" and "changed since the verdict" notices are among the pages looked at.
 
 axe-core comes inside the axe-playwright-python package (nothing is downloaded
 at run time) and runs in Debian's chromium. Any serious or critical violation
@@ -33,6 +36,21 @@ def reviewed_seed(db):
     document = load_seed_documents()[0].document
     load_seed_review()
     return document
+
+
+def second_version(document, seed_text):
+    """Version 2 of the seed: a verdict's wording edited, another verdict's sentence gone, a sentence added.
+
+    Returns (edited, removed) so the compare page and both admin notices are looked at.
+    """
+    from faq.importing import ImportOptions, import_faq_text
+
+    edited, gone = Claim.objects.filter(status__in=ClaimStatus.verdicts()).exclude(quote__endswith=")").order_by("pk")[:2]
+    text = seed_text.replace(edited.quote, edited.quote.rstrip(".") + ", usually.", 1).replace(gone.quote, "", 1)
+    text = text.replace(edited.quote.rstrip(".") + ", usually.",
+                        edited.quote.rstrip(".") + ", usually. Offices post their hours online every Monday.", 1)
+    import_faq_text(text, name="v2.txt", options=ImportOptions(slug=document.slug))
+    return edited, gone
 
 
 def public_paths(document) -> dict[str, str]:
@@ -87,18 +105,22 @@ def sign_in(page, base, username):
         page.click("input[type=submit]")
 
 
-def test_no_page_has_a_serious_or_critical_axe_violation(chromium, live_server, reviewed_seed):
+def test_no_page_has_a_serious_or_critical_axe_violation(chromium, live_server, reviewed_seed, seed_text):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     user = User.objects.create_user("rhea", password=PASSWORD, is_staff=True)
     roles.add_to_group(user, roles.REVIEWERS)
+    edited, gone = second_version(reviewed_seed, seed_text)
     claim = Claim.objects.filter(status__in=ClaimStatus.verdicts()).order_by("pk").first()
     pages = {name: path for name, path in public_paths(reviewed_seed).items()}
+    pages["versions compared"] = f"/faq/{reviewed_seed.slug}/compare/1/2/"
     admin_pages = {
         "admin claim list": "/admin/claims/claim/",
         "admin claim change": f"/admin/claims/claim/{claim.pk}/change/",
         "admin claim in review": f"/admin/claims/claim/{Claim.objects.exclude(status__in=ClaimStatus.verdicts()).order_by('pk').first().pk}/change/",
+        "admin claim changed since verdict": f"/admin/claims/claim/{edited.pk}/change/",
+        "admin claim removed": f"/admin/claims/claim/{gone.pk}/change/",
     }
     failures, report = [], {}
     for width in WIDTHS:

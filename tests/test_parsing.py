@@ -301,3 +301,12 @@ def test_it_parses_a_two_megabyte_page(seed):
     assert len(text.encode()) > 1_900_000
     assert len(doc.questions) == 1600
     assert doc.questions[-1].claims == seed.questions[-1].claims
+
+
+def test_an_empty_list_item_is_still_a_list_item_so_its_lead_in_is_no_claim():
+    # "1." left alone on its line (its text moved elsewhere) still numbers the list.
+    answer = "Yes, several groups work on this. Some of these include:\n\n1.\n\n2. Group B: It sues agencies.\n"
+    quotes = [c.quote for c in segment_answer(answer)]
+    assert quotes == ["Yes, several groups work on this.", "Group B: It sues agencies."]
+    # A number with its text on the next line is not an empty item: its text stays one claim with it.
+    assert [c.quote for c in segment_answer("Intro sentence.\n1.\nGroup A sues.\n")][-1].endswith("Group A sues.")

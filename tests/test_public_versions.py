@@ -1,6 +1,7 @@
 """The public view of change: the document says when it changed, versions are listed, viewed and compared."""
 
 import json
+import re
 
 import pytest
 
@@ -14,6 +15,13 @@ from faq.publishing import set_published
 SLUG = "state-benefits-data-sharing-with-ice-in-north-carolina"
 MOVED = "State benefits data is shared with ICE in North Carolina on a regular basis."
 GONE = "The frequency of this data sharing can vary depending on specific policies and agreements between the state agencies and ICE."
+
+
+def mark_of(html, claim):
+    """The <mark> of `claim` in the compared diff, from its opening tag to its </mark>."""
+    match = re.search(rf'<mark class="claim-mark [^"]*" title="Claim {claim.pk}: [^"]*">.*?</mark>', html, re.S)
+    assert match, f"claim {claim.pk} is not marked in the diff"
+    return match.group(0)
 
 
 @pytest.fixture
@@ -55,10 +63,16 @@ def test_two_versions_compare_as_an_escaped_diff_with_the_claims_marked(client, 
     document, edited, gone = changed
     with django_assert_num_queries(4):
         html = client.get(f"/faq/{SLUG}/compare/1/2/").content.decode()
-    assert f"<del>{GONE}" in html or "<del> " + GONE in html or GONE in html.split("<del>", 1)[1]
-    assert "<ins>&lt;script&gt;" in html or "&lt;script&gt;" in html.split("<ins>", 1)[1]
     assert "<script>x" not in html
-    assert f"/claims/{edited.pk}/" in html and f"/claims/{gone.pk}/" in html and "Removed from the page" in html
+    # Each changed claim is marked inside the diff, not listed beside it: its mark holds its text.
+    removed = mark_of(html, gone)
+    assert f'<a class="mark-tag" href="/claims/{gone.pk}/">Removed claim {gone.pk} · {gone.get_status_display()}</a>' in removed
+    assert f"<del>{GONE.rstrip('.')}" in removed
+    assert f'class="claim-mark mark-removed st-{gone.status}"' in removed
+    changed_mark = mark_of(html, edited)
+    assert f">Edited claim {edited.pk} · {edited.get_status_display()}</a>" in changed_mark
+    assert "<ins> &lt;script&gt;x&lt;/script&gt;</ins>" in changed_mark
+    assert 'class="claim-changes"' not in html  # no table of changes beside the diff
     assert client.get(f"/faq/{SLUG}/compare/2/1/").status_code == 404
     assert client.get(f"/faq/{SLUG}/versions/9/").status_code == 404
 
@@ -95,3 +109,74 @@ def test_unpublished_documents_have_no_public_versions(client, changed):
     set_published(Document.objects.filter(slug=SLUG), user=None, published=False)
     for url in (f"/faq/{SLUG}/versions/", f"/faq/{SLUG}/versions/1/", f"/faq/{SLUG}/compare/1/2/"):
         assert client.get(url).status_code == 404
+
+
+def test_home_counts_the_current_texts_claims_and_tells_removed_ones_apart(client, changed, django_assert_num_queries):
+    document, edited, gone = changed
+    current = Claim.objects.filter(question__document=document, removed_after_version__isnull=True)
+    with django_assert_num_queries(4):  # the data version, the documents, their claims by status, their questions
+        html = client.get("/").content.decode()
+    assert f"{current.count()} claims on the page now" in html
+    assert f'<a href="/claims/?document={SLUG}&amp;removed=removed">1 removed from the page</a>' in html
+    # The bar's parts add up to the current claims: the removed claim's status is not in them.
+    label = re.search(r'<svg class="bar"[^>]*aria-label="([^"]*)"', html).group(1)
+    assert sum(int(n) for n in re.findall(r": (\d+)", label)) == current.count()
+
+
+def test_the_claims_table_lists_current_claims_and_offers_the_removed_ones(client, changed, django_assert_num_queries):
+    document, edited, gone = changed
+    row = f'<a href="/claims/{gone.pk}/">#{gone.pk}</a>'
+    with django_assert_num_queries(4):  # no rows, so no citation or flag counts: the filter costs no query
+        html = client.get(f"/claims/?sort=id&q={gone.quote[:30]}").content.decode()
+    assert row not in html
+    with django_assert_num_queries(6):  # as the table's other pages (test_public_table)
+        html = client.get(f"/claims/?removed=removed&q={gone.quote[:30]}").content.decode()
+    assert row in html and "removed from the page (last in version 1)" in html
+    both = client.get(f"/claims/?removed=all&q={gone.quote[:30]}").content.decode()
+    assert row in both
+    # With no parameter at all the table still leaves the removed claim out.
+    assert f'href="/claims/{gone.pk}/"' not in client.get("/claims/?sort=id&last=1").content.decode()
+    assert Claim.objects.filter(question__document=document).count() > 50  # (so ?last=1 is a real last page)
+    # Its page and verdict stay public.
+    assert client.get(gone.get_absolute_url()).status_code == 200
+    # The exports apply the same filters.
+    csv = b"".join(client.get("/claims/export.csv").streaming_content).decode()
+    assert f"/claims/{gone.pk}/" not in csv
+    csv = b"".join(client.get("/claims/export.csv?removed=removed").streaming_content).decode()
+    assert f"/claims/{gone.pk}/" in csv
+
+
+def test_the_compare_page_marks_new_edited_and_removed_claims_escaped_with_a_fixed_query_count(
+    client, changed, seed_text, django_assert_num_queries
+):
+    document, edited, gone = changed
+    # Version 3: many claims edited (one word each), one sentence added with markup, one more removed.
+    v2 = document.versions.get(number=2).body
+    claims = list(Claim.objects.filter(question__document=document, removed_after_version__isnull=True,
+                                       quote__contains=" data ").exclude(pk=edited.pk).order_by("pk")[:25])
+    text = v2
+    for claim in claims:
+        text = text.replace(claim.quote, claim.quote.replace(" data ", " records ", 1), 1)
+    added = "Offices post <em>hours</em> & fees online every Monday."
+    first = claims[0].quote.replace(" data ", " records ", 1)
+    assert first in text
+    text = text.replace(first, first + " " + added, 1)
+    third_gone = claims[-1]
+    text = text.replace(third_gone.quote.replace(" data ", " records ", 1), "", 1)
+    import_faq_text(text, name="v3.txt", options=ImportOptions(slug=SLUG))
+    with django_assert_num_queries(4):  # as for one change: the data version, the document, versions, changes
+        html = client.get(f"/faq/{SLUG}/compare/2/3/").content.decode()
+    new = Claim.objects.get(quote=added)
+    new_mark = mark_of(html, new)
+    assert f">New claim {new.pk} · Unreviewed</a>" in new_mark
+    assert "&lt;em&gt;hours&lt;/em&gt; &amp; fees" in new_mark and "<em>hours" not in html
+    assert "mark-new" in new_mark and "<ins>" in new_mark
+    assert "Removed claim" in mark_of(html, third_gone) and "<del>" in mark_of(html, third_gone)
+    for claim in claims[1:-1]:
+        assert f">Edited claim {claim.pk} ·" in mark_of(html, claim)
+    # The claims one version removed before the compared range are not marked again.
+    assert f'title="Claim {gone.pk}:' not in html
+    # Every title and label says the kind in words: the colour is never alone.
+    assert html.count('<mark class="claim-mark') == html.count('<a class="mark-tag"') == len(claims) + 1
+    # Comparing across both versions: the claim edited in 2 and again in 3 is one mark, from v1's words to v3's.
+    assert f">Edited claim {edited.pk} ·" in mark_of(client.get(f"/faq/{SLUG}/compare/1/3/").content.decode(), edited)

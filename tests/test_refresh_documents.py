@@ -36,16 +36,19 @@ class Handler(BaseHTTPRequestHandler):
         if state["mode"] == "broken":
             return self._send(200, b"<html><body><p>Under construction</p></body></html>")
         etag = f'"v{state["version"]}"'
-        if self.headers.get("If-None-Match") == etag:
+        modified = state.get("last_modified")
+        if self.headers.get("If-None-Match") == etag or (modified and self.headers.get("If-Modified-Since") == modified):
             return self._send(304, b"", etag=etag)
-        self._send(200, PAGE.format(answer=state["answer"]).encode(), etag=etag)
+        self._send(200, PAGE.format(answer=state["answer"]).encode(), etag=etag, modified=modified)
 
-    def _send(self, status, body, etag=None):
+    def _send(self, status, body, etag=None, modified=None):
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         if etag:
             self.send_header("ETag", etag)
+        if modified:
+            self.send_header("Last-Modified", modified)
         self.end_headers()
         self.wfile.write(body)
 
@@ -145,3 +148,31 @@ def test_the_admin_action_checks_for_changes_with_the_same_function(site, client
     shown = [str(m) for m in response.context["messages"]]
     assert "watched: new version (version 2: 3 unchanged, 1 edited, 0 removed, 0 new claims)" in shown, shown
     assert document.versions.count() == 2
+
+
+def test_a_200_with_the_same_text_keeps_its_new_validators_so_the_next_refresh_is_conditional(site):
+    # The server's page changed outside the text we read (a new ETag and Last-Modified): the
+    # refresh answers 200, the extracted text is the same, so no version and no capture, but the
+    # new validators are kept and the next refresh asks with them, getting a 304.
+    site.state.update(version=2, last_modified="Wed, 25 Nov 2026 10:00:00 GMT")
+    assert "watched: unchanged (the text is the same)" in refresh("--all")
+    document = Document.objects.get()
+    assert document.versions.count() == 1 and document.captures.count() == 1
+    assert (document.check_etag, document.check_last_modified) == ('"v2"', "Wed, 25 Nov 2026 10:00:00 GMT")
+    first_check = document.checked_at
+    assert first_check is not None
+    assert "watched: unchanged (not modified since the last capture (HTTP 304))" in refresh("--all")
+    assert site.seen[-1].get("If-None-Match") == '"v2"'
+    assert site.seen[-1].get("If-Modified-Since") == "Wed, 25 Nov 2026 10:00:00 GMT"
+    document.refresh_from_db()
+    assert document.checked_at > first_check and document.check_etag == '"v2"'
+    assert document.versions.count() == 1 and document.captures.count() == 1
+
+
+def test_a_new_version_imported_by_hand_after_a_check_is_what_the_next_refresh_asks_with(site):
+    site.state.update(version=2)
+    refresh("--all")  # 200, same text: the check holds "v2"
+    site.state.update(version=3, answer="Yes, it is open on weekdays. It closes at one on Fridays.")
+    import_faq_url(site.url, options=ImportOptions(slug="watched"))  # the capture holds "v3", newer
+    refresh("--all")
+    assert site.seen[-1].get("If-None-Match") == '"v3"'

@@ -273,3 +273,114 @@ def test_the_threshold_takes_realistic_edits_and_never_hands_a_deleted_claim_to_
     result = reimport(seed_text.replace(twin + " ", "").replace(twin, ""))
     assert (result.plan.counts["removed"], result.plan.counts["edited"]) == (1, 0)
     assert Claim.objects.get(quote=twin).is_removed and not Claim.objects.get(pk=other.pk).is_removed
+
+
+def _question_block(text, number):
+    """Question `number`'s lines, from its number line to the next question's (or the end)."""
+    start = text.index(f"\n{number}. ")
+    nxt = re.search(rf"\n{number + 1}\. ", text[start + 1 :])
+    return start, (start + 1 + nxt.start()) if nxt else len(text)
+
+
+def _renumbered(text):
+    """The questions numbered 1, 2, 3 … in the order they now stand, as a page that moved one would be."""
+    count = iter(range(1, 1000))
+    return re.sub(r"(?m)^\d+\. (?=\S[^\n]*\?$)", lambda m: f"{next(count)}. ", text)
+
+
+def test_a_question_with_a_bare_lead_in_moved_up_makes_no_new_claim(seeded, seed_text):
+    # Question 18's answer: "… with ICE. Some of these include:" then a numbered list; the
+    # lead-in is no claim on the first import and must not become one when the question moves.
+    lead_in = "Some of these include:"
+    assert lead_in in seed_text and not Claim.objects.filter(quote__contains=lead_in).exists()
+    start, end = _question_block(seed_text, 18)
+    block = seed_text[start:end]
+    rest = seed_text[:start] + seed_text[end:]
+    at = rest.index("\n3. ")
+    changed = _renumbered(rest[:at] + block + rest[at:])
+    before = snapshot()
+    result = reimport(changed)
+    assert result.plan.counts == {"unchanged": len(before), "edited": 0, "removed": 0, "new": 0}
+    assert not Claim.objects.filter(quote__contains=lead_in).exists()
+    assert Question.objects.get(document=seeded, number=3).answer.count(lead_in) == 1
+    assert_verdicts_kept(before)
+    assert_anchored()
+
+
+def test_a_list_item_moved_away_leaving_its_number_keeps_the_lead_in_out(seeded, seed_text):
+    # The edit reanchor_edits.py found: the first item's text moved to another answer, "1." left
+    # on its own line. The number is an empty item of the list, so "Some of these include:" still
+    # introduces a list: no new claim for it (nor for the bare "1.").
+    item = Claim.objects.get(quote__startswith="ACLU of North Carolina:")
+    target = "\n\n18. "  # to the end of question 17's answer
+    changed = seed_text.replace(item.quote, "", 1).replace(target, " " + item.quote + target, 1)
+    before = snapshot()
+    result = reimport(changed)
+    assert result.plan.counts["new"] == 0, [n.quote for n in result.plan.new_claims]
+    assert result.plan.counts["removed"] == 0
+    item.refresh_from_db()
+    assert item.question.number == 17 and item.removed_after_version is None
+    assert not Claim.objects.filter(quote__contains="Some of these include:").exists()
+    assert_verdicts_kept(before)
+    assert_anchored()
+
+
+@pytest.fixture
+def changed_pair(seeded, seed_text):
+    """Version 2: one verdict's wording edited (with markup in it), another verdict's sentence gone."""
+    edited, gone = Claim.objects.filter(status__in=VERDICT_VALUES).exclude(quote__endswith=")")[:2]
+    text = seed_text.replace(edited.quote, edited.quote.rstrip(".") + " <b>mostly</b>.")
+    assert text.count(gone.quote) == 1
+    text = text.replace(gone.quote, "", 1)
+    reimport(text)
+    edited.refresh_from_db()
+    gone.refresh_from_db()
+    assert edited.changed_since_verdict and gone.removed_after_version == 1
+    return edited, gone
+
+
+def test_the_admin_claim_page_says_the_claim_was_removed_and_where_it_was_last_seen(client, changed_pair, superuser):
+    edited, gone = changed_pair
+    client.force_login(superuser)
+    html = client.get(f"/admin/claims/claim/{gone.pk}/change/").content.decode()
+    notice = html[html.index('<div class="page-change removed"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "<h2>Removed from the page</h2>" in notice
+    assert "Version 2 of the page no longer has this claim; it was last seen in" in notice
+    assert f'href="/faq/{SLUG}/versions/1/">version 1</a>' in notice and gone.quote in notice
+    assert "verdict and evidence stay public" in notice
+    assert html.index("page-change removed") < html.index('id="claim_form"')  # above the form
+    assert "page-change changed" not in html
+    # Its answer now reads otherwise: the quote is shown alone, not a highlight of whatever text is now there.
+    context = html[html.index('<div class="claim-context">') :]
+    context = context[: context.index("</div>")]
+    assert f"No longer in this answer. As it read in version 1:</p><p><mark>{gone.quote}</mark>" in context
+
+
+def test_the_admin_claim_page_shows_the_wording_changed_under_its_verdict_escaped(client, changed_pair, superuser):
+    edited, gone = changed_pair
+    client.force_login(superuser)
+    html = client.get(f"/admin/claims/claim/{edited.pk}/change/").content.decode()
+    notice = html[html.index('<div class="page-change changed"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "<h2>Text changed since the verdict</h2>" in notice
+    assert f"<dt>Wording the verdict was about</dt><dd><del>{edited.reviewed_quote}</del></dd>" in notice
+    assert "<ins>" + edited.quote.replace("<b>", "&lt;b&gt;").replace("</b>", "&lt;/b&gt;") + "</ins>" in notice
+    assert "<b>mostly</b>" not in html
+    assert "page-change removed" not in html
+
+
+def test_the_claims_changelist_filters_removed_and_changed_since_verdict(client, changed_pair, superuser):
+    edited, gone = changed_pair
+    client.force_login(superuser)
+
+    def ids(query):
+        response = client.get(f"/admin/claims/claim/?{query}")
+        return {row.pk for row in response.context["cl"].result_list}
+
+    assert ids("removed=yes") == {gone.pk}
+    assert gone.pk not in ids("removed=no") and edited.pk in ids("removed=no")
+    assert ids("changed_since_verdict=yes") == {edited.pk}
+    assert edited.pk not in ids("changed_since_verdict=no")
+    html = client.get("/admin/claims/claim/").content.decode()
+    assert "By removed from the page" in html and "By changed since verdict" in html

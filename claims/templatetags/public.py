@@ -85,9 +85,13 @@ _ROW = (
     '<tr>\n    <td data-col="id"><a href="{0}">#{1}</a></td>\n    <td data-col="statement"><a href="{0}">{2}</a></td>\n'
     '    <td data-col="document"><a href="{3}" title="{4}">{10}</a></td>\n'
     '    <td data-col="question" class="num"><a href="{3}#q{5}">{5}</a></td>\n'
-    '    <td data-col="status"><span class="badge st-{6}">{7}</span></td>\n'
+    '    <td data-col="status"><span class="badge st-{6}">{7}</span>{11}</td>\n'
     '    <td data-col="citations" class="num">{8}</td>\n    <td data-col="flags" class="num">{9}</td>\n  </tr>'
 )
+
+
+# A claim a later version removed: said in words (not by colour), with the version it was last seen in.
+_REMOVED_NOTE = ' <span class="removed-note">removed from the page (last in version {})</span>'
 
 
 def _truncated(text: str, limit: int = 160) -> str:
@@ -112,6 +116,7 @@ def claim_rows(claims):
                 document_url(claim.question.document.slug), claim.question.document.title, claim.question.number,
                 claim.status_badge.value, claim.status_badge.label, claim.citation_count, claim.open_flag_count,
                 claim.question.document.short_name,
+                format_html(_REMOVED_NOTE, claim.removed_after_version) if claim.removed_after_version else "",
             )
             for claim in claims
         ),

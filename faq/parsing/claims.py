@@ -13,6 +13,9 @@ from faq.parsing.triage import triage_rule
 
 # A list item: "1. ", "1) ", "- ", "* ", "+ " or "• " at the start of a line.
 _ITEM = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*+•])[ \t]+(?=\S)")
+# An item whose text is gone ("1." alone on its line, a blank line or the end after it):
+# still an item of the list, so the lead-in before it stays a lead-in and the number is no claim.
+_EMPTY_ITEM = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*+•])[ \t]*")
 # An inline item marker: " 2. " right after the end of a sentence, inside a paragraph.
 _INLINE_ITEM = re.compile(r"(?:(?<=[.!?:;])|(?<=[.!?:;][\"'’”)\]]))[ \t]+(\d{1,2})[.)][ \t]+(?=\S)")
 # Abbreviations that never end a sentence: whatever follows them belongs to the same claim.
@@ -78,7 +81,8 @@ def _blocks(answer: str) -> list[tuple[bool, int, int]]:
     blocks: list[tuple[bool, int, int]] = []
     pos = 0
     after_blank = True
-    for line in answer.split("\n"):
+    lines = answer.split("\n")
+    for n, line in enumerate(lines):
         start, end = pos, pos + len(line)
         pos = end + 1
         if not line.strip():
@@ -86,6 +90,9 @@ def _blocks(answer: str) -> list[tuple[bool, int, int]]:
             continue
         if m := _ITEM.match(line):
             blocks.append((True, start + m.end(), end))
+        elif _EMPTY_ITEM.fullmatch(line) and (n + 1 == len(lines) or not lines[n + 1].strip()):
+            # An empty item (its text was moved or deleted, its number left): no text, no claim.
+            blocks.append((True, end, end))
         elif not after_blank and blocks and (not blocks[-1][0] or line[0] in " \t"):
             # A paragraph's next line, or an indented line under an item, as in Markdown.
             blocks[-1] = (blocks[-1][0], blocks[-1][1], end)
