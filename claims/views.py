@@ -12,7 +12,7 @@ from claims import exports, listing, repeated
 from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter, fit_document_filter
-from claims.highlight import link_citations, paragraphs
+from claims.highlight import link_citations
 from faq.views_versions import claim_context, claim_versions
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
 from claims.workflow import verdict_rules
