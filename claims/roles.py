@@ -56,7 +56,7 @@ REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + (
 )
 
 # Neither group may delete claims: withdrawal is a status, not a delete. A
-# superuser may delete a claim that has never had a verdict (claims/admin.py).
+# superuser may delete a claim that has never had a verdict (claims/admin/claim.py).
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     EDITORS: EDITOR_PERMISSIONS,
     REVIEWERS: REVIEWER_PERMISSIONS,

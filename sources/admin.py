@@ -1,4 +1,4 @@
-"""Sources in the admin. Citation's admin is in claims/admin.py: it writes through claims.workflow.
+"""Sources in the admin. Citation's admin is in claims/admin/evidence.py: it writes through claims.workflow.
 
 A source is added by typing its citation ("G.S. 108A-80(a)"): on save,
 `Source.objects.resolve_citation` fills in the canonical citation, kind,

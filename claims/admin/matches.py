@@ -1,6 +1,6 @@
 """The claim's matches in other documents, in the admin: listed on its page, evidence carried, duplicates' verdicts applied.
 
-A mixin of ClaimAdmin (kept apart: claims/admin.py is long). Every change
+A mixin of ClaimAdmin (claims/admin/claim.py). Every change
 goes through claims.workflow (`carry_evidence`, `apply_duplicate_verdict`),
 which checks permissions and rules and writes history.
 """
