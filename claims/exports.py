@@ -33,6 +33,9 @@ FIELDS = [
     "citation_count",
     "open_flag_count",
     "match_group",  # issue 13: claims matched across documents share it (empty when found nowhere else)
+    # Issue 11: the last version of its page a removed claim was in (empty while it is on the page):
+    # its verdict stays in the export, about the earlier text.
+    "removed_after_version",
 ]
 
 
@@ -41,7 +44,7 @@ FIELDS = [
 _VALUES = [
     "pk", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
     "question__number", "question__document__title", "question__document__slug",
-    "citation_count", "open_flag_count", "match_group",
+    "citation_count", "open_flag_count", "match_group", "removed_after_version",
 ]
 
 
@@ -64,7 +67,7 @@ def export_rows(claims, absolute: Callable[[str], str]) -> Iterator[dict]:
     document_url = absolute(reverse("faq:detail", kwargs={"slug": "x"})).removesuffix("x/")
     rows = export_queryset(claims).values_list(*_VALUES).iterator(chunk_size=2000)
     for (pk, position, quote, start, end, statement, status, rationale, reviewed_at,
-         number, title, slug, citation_count, open_flag_count, match_group) in rows:
+         number, title, slug, citation_count, open_flag_count, match_group, removed_after_version) in rows:
         verdict = _Verdict(status, reviewed_at, rationale)
         yield {
             "id": pk,
@@ -84,6 +87,7 @@ def export_rows(claims, absolute: Callable[[str], str]) -> Iterator[dict]:
             "citation_count": citation_count,
             "open_flag_count": open_flag_count,
             "match_group": match_group,  # the same claim in other documents (claims/matching.py)
+            "removed_after_version": removed_after_version,
         }
 
 

@@ -144,6 +144,10 @@ def test_the_claims_table_lists_current_claims_and_offers_the_removed_ones(clien
     assert f"/claims/{gone.pk}/" not in csv
     csv = b"".join(client.get("/claims/export.csv?removed=removed").streaming_content).decode()
     assert f"/claims/{gone.pk}/" in csv
+    # ...and say which version of the page a removed claim was last in.
+    rows = json.loads(b"".join(client.get("/claims/export.json?removed=all").streaming_content))["claims"]
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[gone.pk]["removed_after_version"] == 1 and by_id[edited.pk]["removed_after_version"] is None
 
 
 def test_the_compare_page_marks_new_edited_and_removed_claims_escaped_with_a_fixed_query_count(
