@@ -17,11 +17,15 @@ applied in one step); *other jurisdiction* is the same wording about another
 state (a lead only: a verdict on North Carolina law says nothing of Idaho's);
 *similar* is close wording in the same jurisdiction (a lead).
 
-Candidates come from indexes, so the cost does not grow with the table: the
-exact and masked fingerprints (B-tree), and on PostgreSQL the masked text's
-trigrams (pg_trgm, GIN). SQLite, meant for small installations, compares the
-masked text with every other claim's in rapidfuzz instead, which is the
-ground truth the trigram path is tested against.
+Candidates come from B-tree lookups, so the cost does not grow with the
+table and is the same on SQLite and PostgreSQL: the exact and masked
+fingerprints, and the LSH band keys of the masked text (claims.bands, a
+ClaimBand row per key), which find texts sharing most of their words;
+rapidfuzz then scores each distinct candidate text once.
+
+Match groups (Claim.match_group) are "the same claim" as a reader expects:
+every member matches its group's founder, so near matches do not chain
+(assign_groups).
 """
 
 from __future__ import annotations
@@ -30,12 +34,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from claims.masking import AGENCIES, STATES, mask, masked_fingerprint, places
-from claims.models import Claim, ClaimMatch, MatchKind
+from claims.bands import band_keys
+from claims.models import Claim, ClaimBand, ClaimMatch, MatchKind
 
 # Chosen on the 82 labelled pairs of claims/match_pairs.py (32 same, 50 different): at 90, precision 1.0 and
 # recall 0.97 (the one miss adds ", including ICE", a new acronym, which the meaning key refuses on purpose).
@@ -44,11 +49,6 @@ from claims.models import Claim, ClaimMatch, MatchKind
 # missed (recall 0.91 and falling).
 THRESHOLD = 90
 
-# Candidates on PostgreSQL: trigram similarity (0-1) of the masked texts. Well below what THRESHOLD needs,
-# so the index never hides a pair rapidfuzz would accept; rapidfuzz then decides.
-TRIGRAM_CANDIDATE = 0.5
-# At most this many near candidates per claim (exact matches are not limited).
-NEAR_LIMIT = 200
 
 # Words whose change changes what a claim says, even when the rest of the sentence is the same.
 _MEANING_WORDS = frozenset(
@@ -149,9 +149,10 @@ def match_document(document) -> int:
     """Find and store the matches of every claim of `document` in other documents; return how many pairs.
 
     Called by the importer once the claims are saved (one transaction with
-    the import); also fills the claims' masked text and fingerprint, which the
-    indexes of later imports search. Running it again replaces the document's
-    matches.
+    the import), after a new version of a page and after a claim is split or
+    merged; also fills the claims' masked text, fingerprint and band keys,
+    which the lookups of later imports read. Running it again replaces the
+    document's matches.
     """
     with transaction.atomic():
         own = _signatures(Claim.objects.filter(question__document=document), stored=False)
@@ -162,8 +163,17 @@ def match_document(document) -> int:
             ["masked_text", "masked_fingerprint"],
             batch_size=500,
         )
-        ClaimMatch.objects.filter(Q(claim_id__in=own) | Q(other_id__in=own)).delete()
         own_list = list(own.values())
+        keys = {s.id: set(band_keys(s.masked)) for s in own_list}
+        ClaimBand.objects.filter(claim_id__in=own).delete()
+        ClaimBand.objects.bulk_create(
+            [ClaimBand(key=key, claim_id=claim_id) for claim_id, found in keys.items() for key in found], batch_size=2000
+        )
+        # Claims of other groups founded by one of these: their founder's matches are about to be replaced.
+        followers = set(
+            Claim.objects.filter(match_group__in=list(own)).exclude(pk__in=list(own)).values_list("pk", flat=True)
+        )
+        ClaimMatch.objects.filter(Q(claim_id__in=own) | Q(other_id__in=own)).delete()
         by_text: dict[str, set[int]] = defaultdict(set)
         for claim_id, fp, mfp in (
             Claim.objects.exclude(question__document=document)
@@ -175,10 +185,10 @@ def match_document(document) -> int:
         ):
             by_text[fp].add(claim_id)
             by_text[mfp].add(claim_id)
-        # The near search (the costly one) only for claims with no copy equal but for names: a claim that has
-        # such copies joins their match group, which already holds the near variants found when they came in.
+        # The near search only for claims with no copy equal but for names: a claim that has such copies is
+        # matched to them, and they to the near variants found when they came in.
         searched = [s for s in own_list if s.fingerprint not in by_text and masked_fingerprint(s.masked) not in by_text]
-        near_of = dict(zip((s.id for s in searched), _near_candidates(searched, document.pk)))
+        near_of = _near_candidates(searched, keys, exclude=set(own))
         near = [near_of.get(s.id, set()) for s in own_list]
         wanted = set().union(*by_text.values(), *near)
         candidates = _signatures(Claim.objects.filter(pk__in=wanted)) if wanted else {}
@@ -193,75 +203,92 @@ def match_document(document) -> int:
                     rows.append(ClaimMatch(claim_id=other.id, other_id=new.id, kind=kind, score=value))
         # Unique by construction (each candidate once per claim, the old rows deleted above).
         ClaimMatch.objects.bulk_create(rows, batch_size=2000)
-        _regroup([(row.claim_id, row.other_id) for row in rows[::2]])
+        assign_groups(set(own) | followers)
     return len(rows) // 2
 
 
-def _near_candidates(own: list[Signature], document_id: int) -> list[set[int]]:
-    """For each of `own`, the ids of claims of other documents whose masked text may be near its own."""
-    texts = [s.masked for s in own]
-    if not texts:
-        return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Inside the import's transaction: the threshold is this transaction's only.
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_CANDIDATE)])
-            # Under LIMIT the planner may prefer scanning every row and computing similarity (1 s at 26,000
-            # rows); the GIN index answers in tens of milliseconds.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(
-                """
-                SELECT q.n, near.id FROM unnest(%s::text[]) WITH ORDINALITY AS q(masked, n)
-                CROSS JOIN LATERAL (
-                    SELECT c.id FROM claims_claim c
-                    JOIN faq_question qu ON qu.id = c.question_id
-                    WHERE c.masked_text %% q.masked AND qu.document_id <> %s
-                    LIMIT %s
-                ) AS near
-                """,
-                [texts, document_id, NEAR_LIMIT],
-            )
-            found = [set() for _ in own]
-            for n, claim_id in cursor.fetchall():
-                found[n - 1].add(claim_id)
-            return found
-    # SQLite: every other claim, compared in rapidfuzz (C); a small installation's whole table.
-    choices = dict(
-        Claim.objects.exclude(question__document_id=document_id).exclude(masked_text="").values_list("id", "masked_text")
-    )
-    return [
-        {claim_id for _, _, claim_id in process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=NEAR_LIMIT)}
-        for text in texts
-    ]
+def _near_candidates(own: list[Signature], keys: dict[int, set[int]], *, exclude: set[int]) -> dict[int, set[int]]:
+    """For each of `own`, the ids of other claims sharing a band key (claims.bands) whose masked text is near.
+
+    The lookup reads the (key, claim) primary key; the candidates' masked
+    texts are then scored in rapidfuzz, each distinct text once, and only
+    those at THRESHOLD or above are returned (classify() decides the rest).
+    """
+    wanted: dict[int, set[int]] = defaultdict(set)  # key -> own claims
+    for s in own:
+        for key in keys.get(s.id, ()):
+            wanted[key].add(s.id)
+    if not wanted:
+        return {}
+    sharing: dict[int, set[int]] = defaultdict(set)  # own claim -> candidates
+    all_keys = list(wanted)
+    for start in range(0, len(all_keys), 500):
+        for key, claim_id in ClaimBand.objects.filter(key__in=all_keys[start : start + 500]).values_list("key", "claim_id"):
+            if claim_id not in exclude:
+                for own_id in wanted[key]:
+                    sharing[own_id].add(claim_id)
+    ids = set().union(*sharing.values()) if sharing else set()
+    texts: dict[int, str] = {}
+    for start_ids in _chunks(sorted(ids), 2000):
+        texts.update(Claim.objects.filter(pk__in=start_ids).values_list("pk", "masked_text"))
+    masked_of = {s.id: s.masked for s in own}
+    found: dict[int, set[int]] = {}
+    for own_id, candidates in sharing.items():
+        mine = masked_of[own_id]
+        scores: dict[str, bool] = {}
+        near = set()
+        for claim_id in candidates:
+            text = texts.get(claim_id, "")
+            if text not in scores:
+                scores[text] = text == mine or fuzz.ratio(mine, text, score_cutoff=THRESHOLD) >= THRESHOLD
+            if scores[text]:
+                near.add(claim_id)
+        found[own_id] = near
+    return found
 
 
-def _regroup(pairs: list[tuple[int, int]]) -> None:
-    """Give every connected set of matched claims one match_group: the smallest group id or claim id in it."""
-    if not pairs:
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def assign_groups(claim_ids: set[int]) -> None:
+    """Give each of these claims its match_group from its stored matches: the group of a founder it matches.
+
+    A group is what a reader takes for "the same claim": every member
+    matches the group's founder (the claim whose id is the group's number),
+    so groups do not chain (A ~ B and B ~ C with A and C different leaves C
+    out of A's group; C's match to B stays a lead on both claim pages). A
+    claim keeps a founder it still matches; otherwise it joins the oldest
+    founder among its matches, else founds a group with the claims it
+    matches that have none (the oldest of them is the founder). A claim with
+    no match has no group.
+    """
+    if not claim_ids:
         return
-    parent: dict[int, int] = {}
-
-    def root(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[root(a)] = root(b)
-    ids = list(parent)
-    groups = dict(Claim.objects.filter(pk__in=ids).values_list("pk", "match_group"))
-    members: dict[int, set[int]] = defaultdict(set)
-    for claim_id in ids:
-        members[root(claim_id)].add(claim_id)
-    relabel: dict[int, int] = {}
-    for component in members.values():
-        old = {groups[c] for c in component if groups.get(c)}
-        label = min(old | component)
-        if old - {label}:  # two groups joined by a new claim: rare, one UPDATE each
-            Claim.objects.filter(match_group__in=old - {label}).update(match_group=label)
-        relabel.update({c: label for c in component if groups.get(c) != label})
-    # One statement per 500 claims, not one per group.
-    Claim.objects.bulk_update(
-        [Claim(pk=claim_id, match_group=label) for claim_id, label in relabel.items()], ["match_group"], batch_size=500
-    )
+    matched: dict[int, set[int]] = defaultdict(set)
+    for start_ids in _chunks(sorted(claim_ids), 2000):
+        for claim_id, other_id in ClaimMatch.objects.filter(claim_id__in=start_ids).values_list("claim_id", "other_id"):
+            matched[claim_id].add(other_id)
+    involved = set(claim_ids).union(*matched.values())
+    groups: dict[int, int | None] = {}
+    for start_ids in _chunks(sorted(involved), 2000):
+        groups.update(Claim.objects.filter(pk__in=start_ids).values_list("pk", "match_group"))
+    before = dict(groups)
+    for claim_id in sorted(claim_ids):
+        mine = matched.get(claim_id, set())
+        current = groups.get(claim_id)
+        if not mine:
+            groups[claim_id] = None
+            continue
+        if current == claim_id or (current in mine and groups.get(current) == current):
+            continue  # a founder with matches, or a member that still matches its founder
+        founders = [m for m in mine if groups.get(m) == m]
+        if founders:
+            groups[claim_id] = min(founders)
+            continue
+        founder = min({claim_id} | {m for m in mine if groups.get(m) is None})
+        groups[founder] = founder
+        groups[claim_id] = founder
+    changed = [Claim(pk=pk, match_group=label) for pk, label in groups.items() if before.get(pk) != label]
+    Claim.objects.bulk_update(changed, ["match_group"], batch_size=500)
