@@ -154,9 +154,29 @@ def match_document(document) -> int:
     which the lookups of later imports read. Running it again replaces the
     document's matches.
     """
+    return _match(document.pk, Claim.objects.filter(question__document=document))
+
+
+def rematch_claims(claim_ids, *, gone=()) -> int:
+    """Match these claims (of one document) again after their text changed (a split or a merge); return pairs.
+
+    `gone`: ids of claims just deleted (merged away), whose groups' members
+    are given a group again.
+    """
+    claims = Claim.objects.filter(pk__in=list(claim_ids))
+    documents = set(claims.values_list("question__document_id", flat=True))
+    if not documents:
+        return 0
+    (document_id,) = documents
+    return _match(document_id, claims, gone=set(gone))
+
+
+def _match(document_id: int, queryset, *, gone: set[int] = frozenset()) -> int:
+    """Match the claims of `queryset` (all of one document) against every other document's; see match_document."""
     with transaction.atomic():
-        own = _signatures(Claim.objects.filter(question__document=document), stored=False)
+        own = _signatures(queryset, stored=False)
         if not own:
+            assign_groups(set(Claim.objects.filter(match_group__in=list(gone)).values_list("pk", flat=True)))
             return 0
         Claim.objects.bulk_update(
             [Claim(pk=s.id, masked_text=s.masked, masked_fingerprint=masked_fingerprint(s.masked)) for s in own.values()],
@@ -171,12 +191,12 @@ def match_document(document) -> int:
         )
         # Claims of other groups founded by one of these: their founder's matches are about to be replaced.
         followers = set(
-            Claim.objects.filter(match_group__in=list(own)).exclude(pk__in=list(own)).values_list("pk", flat=True)
+            Claim.objects.filter(match_group__in=[*own, *gone]).exclude(pk__in=list(own)).values_list("pk", flat=True)
         )
         ClaimMatch.objects.filter(Q(claim_id__in=own) | Q(other_id__in=own)).delete()
         by_text: dict[str, set[int]] = defaultdict(set)
         for claim_id, fp, mfp in (
-            Claim.objects.exclude(question__document=document)
+            Claim.objects.exclude(question__document_id=document_id)
             .filter(
                 Q(fingerprint__in={s.fingerprint for s in own_list})
                 | Q(masked_fingerprint__in={masked_fingerprint(s.masked) for s in own_list})
@@ -196,6 +216,8 @@ def match_document(document) -> int:
         for index, new in enumerate(own_list):
             ids = by_text.get(new.fingerprint, set()) | by_text.get(masked_fingerprint(new.masked), set()) | near[index]
             for other in (candidates[i] for i in ids if i in candidates):
+                if other.document_id == document_id:
+                    continue  # another claim of the same document (a partial re-match)
                 found = classify(new, other)
                 if found:
                     kind, value = found

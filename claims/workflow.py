@@ -57,6 +57,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims import roles
+from claims.matching import rematch_claims
 from claims.models import (
     FINDING_MAX_LENGTH,
     Claim,
@@ -930,6 +931,7 @@ def split_claim(claim: Claim, *, user, at: int, expected_version: int | None = N
         if edited:
             reason += "; the edited statement was reset to the quote"
         _save_claim(locked, user=user, reason=reason)
+        rematch_claims([locked.pk, second.pk])  # both texts changed: their matches across documents too
     _sync(claim, locked)
     return claim, second
 
@@ -988,6 +990,7 @@ def merge_claims(first: Claim, second: Claim, *, user, expected_version: int | N
         elif len(statuses) > 1:
             earlier.status = ClaimStatus.IN_REVIEW if ClaimStatus.IN_REVIEW in statuses else ClaimStatus.UNREVIEWED
         _save_claim(earlier, user=user, reason=f"merged with claim {later_pk} ({moved})")
+        rematch_claims([earlier.pk], gone=[later_pk])  # the merged text's matches across documents
     if first.pk == earlier.pk:
         _sync(first, earlier)
     return earlier

@@ -1,15 +1,19 @@
 """ClaimBand: near matching's candidates come from LSH band keys (claims.bands) instead of trigrams.
 
-The keys of every claim already matched (a masked text stored) are computed
-here, 2,000 claims a batch (about 0.3 ms a claim); claims never matched get
-theirs from `manage.py match_claims`, like their masked text. The trigram
-index on the masked text, which no query reads any more, is dropped (PostgreSQL).
+The masked text of every claim already matched is computed again (postal
+codes that are also words, "a photo ID", are no longer masked as states) and
+its band keys stored, 2,000 claims a batch (about 0.3 ms a claim); claims
+never matched get theirs from `manage.py match_claims`, like their masked
+text. The stored matches themselves are found again by `manage.py
+match_claims` (run it once after upgrading). The trigram index on the masked
+text, which no query reads any more, is dropped (PostgreSQL).
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 from claims.bands import band_keys
+from claims.masking import mask, masked_fingerprint
 
 TRIGRAM_INDEX = "claims_claim_masked_trgm_idx"
 BATCH = 2000
@@ -18,13 +22,18 @@ BATCH = 2000
 def fill_bands(apps, schema_editor):
     Claim = apps.get_model("claims", "Claim")
     ClaimBand = apps.get_model("claims", "ClaimBand")
-    rows = []
-    for claim_id, masked in Claim.objects.exclude(masked_text="").order_by("pk").values_list("pk", "masked_text").iterator(BATCH):
+    rows, changed = [], []
+    claims = Claim.objects.exclude(masked_text="").order_by("pk").values_list("pk", "quote", "masked_text")
+    for claim_id, quote, stored in claims.iterator(BATCH):
+        masked = mask(quote)
+        if masked != stored:
+            changed.append(Claim(pk=claim_id, masked_text=masked, masked_fingerprint=masked_fingerprint(masked)))
         rows.extend(ClaimBand(key=key, claim_id=claim_id) for key in set(band_keys(masked)))
         if len(rows) >= BATCH * 20:
             ClaimBand.objects.bulk_create(rows, batch_size=BATCH)
             rows = []
     ClaimBand.objects.bulk_create(rows, batch_size=BATCH)
+    Claim.objects.bulk_update(changed, ["masked_text", "masked_fingerprint"], batch_size=500)
 
 
 def drop_trigram_index(apps, schema_editor):
