@@ -45,7 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from claims.bands import band_keys  # noqa: E402
-from claims.masking import STATES, mask, masked_fingerprint  # noqa: E402
+from claims.masking import STATES, mask, masked_fingerprint, places  # noqa: E402
 from claims.matching import match_document  # noqa: E402
 from claims.models import Claim  # noqa: E402
 from faq.importing import ImportOptions, import_faq_text  # noqa: E402
@@ -140,6 +140,7 @@ def build_series(states: list[str]) -> None:
                     question=new_questions[claim.question.number], position=claim.position, quote=quote,
                     start=claim.start, end=claim.start + len(quote), statement=quote, fingerprint=fingerprint(quote),
                     masked_text=masked, masked_fingerprint=masked_fingerprint(masked), match_group=claim.pk,
+                    masked_places=" ".join(sorted(places(quote))),
                 )
             )
         Claim.objects.bulk_create(claims)

@@ -197,6 +197,13 @@ class Claim(models.Model):
         default="",
         help_text="Hash of masked_text: the same sentence about another state has the same one.",
     )
+    masked_places = models.CharField(
+        max_length=160,
+        blank=True,
+        default="",
+        help_text="Postal codes of the states the quote names (claims.masking.places), space-separated and sorted: "
+        "what masking took out, read with masked_text when matching. Filled with it.",
+    )
     match_group = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -242,7 +249,7 @@ class Claim(models.Model):
     # Matching's derived fields stay out of the history: they follow the quote and are rewritten at import.
     history = HistoricalRecords(
         history_change_reason_field=models.TextField(null=True),
-        excluded_fields=["masked_text", "masked_fingerprint", "match_group"],
+        excluded_fields=["masked_text", "masked_fingerprint", "masked_places", "match_group"],
     )
     objects = ClaimQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 from claims.bands import band_keys
-from claims.masking import mask, masked_fingerprint
+from claims.masking import mask, masked_fingerprint, places
 
 TRIGRAM_INDEX = "claims_claim_masked_trgm_idx"
 BATCH = 2000
@@ -24,16 +24,19 @@ def fill_bands(apps, schema_editor):
     ClaimBand = apps.get_model("claims", "ClaimBand")
     rows, changed = [], []
     claims = Claim.objects.exclude(masked_text="").order_by("pk").values_list("pk", "quote", "masked_text")
-    for claim_id, quote, stored in claims.iterator(BATCH):
+    for claim_id, quote, _ in claims.iterator(BATCH):
         masked = mask(quote)
-        if masked != stored:
-            changed.append(Claim(pk=claim_id, masked_text=masked, masked_fingerprint=masked_fingerprint(masked)))
+        changed.append(Claim(pk=claim_id, masked_text=masked, masked_fingerprint=masked_fingerprint(masked),
+                             masked_places=" ".join(sorted(places(quote)))))
         rows.extend(ClaimBand(key=key, claim_id=claim_id) for key in set(band_keys(masked)))
         if len(rows) >= BATCH * 20:
             ClaimBand.objects.bulk_create(rows, batch_size=BATCH)
             rows = []
+        if len(changed) >= BATCH:
+            Claim.objects.bulk_update(changed, ["masked_text", "masked_fingerprint", "masked_places"], batch_size=500)
+            changed = []
     ClaimBand.objects.bulk_create(rows, batch_size=BATCH)
-    Claim.objects.bulk_update(changed, ["masked_text", "masked_fingerprint"], batch_size=500)
+    Claim.objects.bulk_update(changed, ["masked_text", "masked_fingerprint", "masked_places"], batch_size=500)
 
 
 def drop_trigram_index(apps, schema_editor):
@@ -53,6 +56,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='claim',
+            name='masked_places',
+            field=models.CharField(blank=True, default='', help_text="Postal codes of the states the quote names (claims.masking.places), space-separated and sorted: what masking took out, read with masked_text when matching. Filled with it.", max_length=160),
+        ),
         migrations.AlterField(
             model_name='claim',
             name='match_group',
