@@ -86,12 +86,15 @@ def unseen_document_text(state: str) -> str:
 
 
 def fill_bands(batch: int = 20_000) -> int:
-    """Band keys of every claim with a masked text and none yet (claims.bands), loaded with COPY on PostgreSQL."""
+    """Band keys of every masked text without any yet, under its first claim (claims.matching.ensure_bands),
+    loaded with COPY on PostgreSQL."""
     written = 0
     with connection.cursor() as read:
-        read.execute("SELECT id, masked_text FROM claims_claim c WHERE masked_text <> '' AND NOT EXISTS "
-                     "(SELECT 1 FROM claims_claimband b WHERE b.claim_id = c.id) ORDER BY id")
-        rows = read.fetchall()
+        read.execute("SELECT DISTINCT c.masked_fingerprint FROM claims_claimband b JOIN claims_claim c ON c.id = b.claim_id")
+        keyed = {fp for (fp,) in read.fetchall()}
+        read.execute("SELECT min(id), min(masked_text), masked_fingerprint FROM claims_claim WHERE masked_text <> '' "
+                     "GROUP BY masked_fingerprint ORDER BY 1")
+        rows = [(claim_id, masked) for claim_id, masked, fp in read.fetchall() if fp not in keyed]
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         bands = [(key, claim_id) for claim_id, masked in chunk for key in set(band_keys(masked))]

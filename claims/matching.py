@@ -173,41 +173,37 @@ def match_document(document) -> int:
     return _match(document.pk, Claim.objects.filter(question__document=document))
 
 
-def rematch_claims(claim_ids, *, gone=()) -> int:
+def rematch_claims(claim_ids, *, gone=(), gone_texts=()) -> int:
     """Match these claims (of one document) again after their text changed (a split or a merge); return pairs.
 
     `gone`: ids of claims just deleted (merged away), whose groups' members
-    are given a group again.
+    are given a group again; `gone_texts`: their masked fingerprints, whose
+    band keys another claim of the same text may have to hold now.
     """
     claims = Claim.objects.filter(pk__in=list(claim_ids))
     documents = set(claims.values_list("question__document_id", flat=True))
     if not documents:
         return 0
     (document_id,) = documents
-    return _match(document_id, claims, gone=set(gone))
+    return _match(document_id, claims, gone=set(gone), gone_texts=set(gone_texts) - {""})
 
 
-def _match(document_id: int, queryset, *, gone: set[int] = frozenset()) -> int:
+def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_texts=()) -> int:
     """Match the claims of `queryset` (all of one document) against every other document's; see match_document."""
     with transaction.atomic():
         own = _signatures(queryset, stored=False)
         if not own:
+            ensure_bands(set(gone_texts))
             assign_groups(set(Claim.objects.filter(match_group__in=list(gone)).values_list("pk", flat=True)))
             return 0
-        Claim.objects.bulk_update(
-            [
-                Claim(pk=s.id, masked_text=s.masked, masked_fingerprint=masked_fingerprint(s.masked), masked_places=s.places_text)
-                for s in own.values()
-            ],
+        old_texts = set(queryset.values_list("masked_fingerprint", flat=True)) | set(gone_texts)
+        _update_claims(
             ["masked_text", "masked_fingerprint", "masked_places"],
-            batch_size=500,
+            [(s.masked, masked_fingerprint(s.masked), s.places_text, s.id) for s in own.values()],
         )
         own_list = list(own.values())
-        keys = {s.id: set(band_keys(s.masked)) for s in own_list}
         ClaimBand.objects.filter(claim_id__in=own).delete()
-        ClaimBand.objects.bulk_create(
-            [ClaimBand(key=key, claim_id=claim_id) for claim_id, found in keys.items() for key in found], batch_size=2000
-        )
+        ensure_bands(old_texts | {masked_fingerprint(s.masked) for s in own_list} - {""})
         # Claims of other groups founded by one of these: their founder's matches are about to be replaced.
         followers = set(
             Claim.objects.filter(match_group__in=[*own, *gone]).exclude(pk__in=list(own)).values_list("pk", flat=True)
@@ -227,7 +223,7 @@ def _match(document_id: int, queryset, *, gone: set[int] = frozenset()) -> int:
         # The near search only for claims with no copy equal but for names: a claim that has such copies is
         # matched to them, and they to the near variants found when they came in.
         searched = [s for s in own_list if s.fingerprint not in by_text and masked_fingerprint(s.masked) not in by_text]
-        near_of = _near_candidates(searched, keys, exclude=set(own))
+        near_of = _near_candidates(searched, document_id)
         near = [near_of.get(s.id, set()) for s in own_list]
         wanted = set().union(*by_text.values(), *near)
         candidates = _signatures(Claim.objects.filter(pk__in=wanted)) if wanted else {}
@@ -249,6 +245,32 @@ def _match(document_id: int, queryset, *, gone: set[int] = frozenset()) -> int:
             matched[claim_id].add(other_id)
         assign_groups(set(own) | followers, known=matched)
     return len(rows) // 2
+
+
+def _update_claims(columns: list[str], rows: list[tuple]) -> None:
+    """UPDATE claims_claim SET each of `columns` for rows of (values…, id), in one statement on PostgreSQL.
+
+    Django's bulk_update builds a CASE expression per row and field, which
+    cost more than the rest of matching a series page.
+    """
+    if not rows:
+        return
+    table = Claim._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = {"masked_text": "text", "masked_fingerprint": "text", "masked_places": "text", "match_group": "bigint"}
+            columns_sql = ", ".join(f"{c} = v.{c}" for c in columns)
+            arrays = ", ".join(f"%s::{types[c]}[]" for c in columns)
+            names = ", ".join(columns)
+            cursor.execute(
+                f"UPDATE {table} SET {columns_sql} FROM unnest({arrays}, %s::bigint[]) AS v({names}, id) "
+                f"WHERE {table}.id = v.id",
+                [list(column) for column in zip(*rows)],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s", [tuple(r) for r in rows]
+            )
 
 
 def _insert_matches(rows: list[tuple[int, int, str, int]]) -> None:
@@ -276,44 +298,82 @@ def _insert_matches(rows: list[tuple[int, int, str, int]]) -> None:
             )
 
 
-def _near_candidates(own: list[Signature], keys: dict[int, set[int]], *, exclude: set[int]) -> dict[int, set[int]]:
-    """For each of `own`, the ids of other claims sharing a band key (claims.bands) whose masked text is near.
+def ensure_bands(texts: set[str]) -> None:
+    """Store the band keys of each masked text (by masked fingerprint) that has claims but no keys yet.
 
-    The lookup reads the (key, claim) primary key; the candidates' masked
-    texts are then scored in rapidfuzz, each distinct text once, and only
-    those at THRESHOLD or above are returned (classify() decides the rest).
+    One family of claims equal but for names (a series' copies of one
+    sentence) has its keys stored once, under its earliest claim (its
+    representative): a lookup returns each text once, and a series page
+    writes no keys for its copies. When a representative changes text or is
+    deleted, the family's next claim takes its place here.
+    """
+    if not texts:
+        return
+    members: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for batch in _chunks(sorted(texts), 500):
+        for claim_id, fp, masked in (
+            Claim.objects.filter(masked_fingerprint__in=batch).exclude(masked_text="")
+            .order_by("pk").values_list("pk", "masked_fingerprint", "masked_text")
+        ):
+            members[fp].append((claim_id, masked))
+    if not members:
+        return
+    ids = [claim_id for family in members.values() for claim_id, _ in family]
+    keyed = set()
+    for batch in _chunks(ids, 2000):
+        keyed.update(ClaimBand.objects.filter(claim_id__in=batch).values_list("claim_id", flat=True).distinct())
+    rows = []
+    for family in members.values():
+        if not any(claim_id in keyed for claim_id, _ in family):
+            claim_id, masked = family[0]
+            rows.extend(ClaimBand(key=key, claim_id=claim_id) for key in set(band_keys(masked)))
+    ClaimBand.objects.bulk_create(rows, batch_size=2000)
+
+
+def _near_candidates(own: list[Signature], document_id: int) -> dict[int, set[int]]:
+    """For each of `own`, the ids of claims of other documents whose masked text is near (ratio >= THRESHOLD).
+
+    The band keys of `own`'s masked texts are looked up (the (key, claim)
+    primary key) to find the texts sharing one; each distinct text is scored
+    once in rapidfuzz, and the claims of the texts at the threshold or above
+    are fetched by masked fingerprint. classify() then decides.
     """
     wanted: dict[int, set[int]] = defaultdict(set)  # key -> own claims
     for s in own:
-        for key in keys.get(s.id, ()):
+        for key in band_keys(s.masked):
             wanted[key].add(s.id)
     if not wanted:
         return {}
-    sharing: dict[int, set[int]] = defaultdict(set)  # own claim -> candidates
+    sharing: dict[int, set[int]] = defaultdict(set)  # own claim -> representatives found
     all_keys = list(wanted)
-    for start in range(0, len(all_keys), 500):
-        for key, claim_id in ClaimBand.objects.filter(key__in=all_keys[start : start + 500]).values_list("key", "claim_id"):
-            if claim_id not in exclude:
-                for own_id in wanted[key]:
-                    sharing[own_id].add(claim_id)
-    ids = set().union(*sharing.values()) if sharing else set()
-    texts: dict[int, str] = {}
-    for start_ids in _chunks(sorted(ids), 2000):
-        texts.update(Claim.objects.filter(pk__in=start_ids).values_list("pk", "masked_text"))
+    for batch in _chunks(all_keys, 500):
+        for key, claim_id in ClaimBand.objects.filter(key__in=batch).values_list("key", "claim_id"):
+            for own_id in wanted[key]:
+                sharing[own_id].add(claim_id)
+    representatives = sorted(set().union(*sharing.values())) if sharing else []
+    texts: dict[int, tuple[str, str]] = {}
+    for batch in _chunks(representatives, 2000):
+        texts.update(
+            (pk, (fp, masked))
+            for pk, fp, masked in Claim.objects.filter(pk__in=batch).values_list("pk", "masked_fingerprint", "masked_text")
+        )
     masked_of = {s.id: s.masked for s in own}
-    found: dict[int, set[int]] = {}
-    for own_id, candidates in sharing.items():
+    near_texts: dict[int, set[str]] = {}
+    for own_id, found in sharing.items():
         mine = masked_of[own_id]
-        scores: dict[str, bool] = {}
-        near = set()
-        for claim_id in candidates:
-            text = texts.get(claim_id, "")
-            if text not in scores:
-                scores[text] = text == mine or fuzz.ratio(mine, text, score_cutoff=THRESHOLD) >= THRESHOLD
-            if scores[text]:
-                near.add(claim_id)
-        found[own_id] = near
-    return found
+        near_texts[own_id] = {
+            fp for fp, masked in (texts[r] for r in found if r in texts)
+            if masked == mine or fuzz.ratio(mine, masked, score_cutoff=THRESHOLD) >= THRESHOLD
+        }
+    family: dict[str, set[int]] = defaultdict(set)
+    accepted = sorted(set().union(*near_texts.values())) if near_texts else []
+    for batch in _chunks(accepted, 500):
+        for claim_id, fp in (
+            Claim.objects.filter(masked_fingerprint__in=batch).exclude(question__document_id=document_id)
+            .values_list("pk", "masked_fingerprint")
+        ):
+            family[fp].add(claim_id)
+    return {own_id: set().union(*(family[fp] for fp in fps)) if fps else set() for own_id, fps in near_texts.items()}
 
 
 def _chunks(items: list, size: int):
@@ -359,5 +419,4 @@ def assign_groups(claim_ids: set[int], *, known: dict[int, set[int]] | None = No
         founder = min({claim_id} | {m for m in mine if groups.get(m) is None})
         groups[founder] = founder
         groups[claim_id] = founder
-    changed = [Claim(pk=pk, match_group=label) for pk, label in groups.items() if before.get(pk) != label]
-    Claim.objects.bulk_update(changed, ["match_group"], batch_size=500)
+    _update_claims(["match_group"], [(label, pk) for pk, label in groups.items() if before.get(pk) != label])

@@ -978,7 +978,7 @@ def merge_claims(first: Claim, second: Claim, *, user, expected_version: int | N
         untouched = earlier.statement == earlier.quote and later.statement == later.quote
         statement = None if untouched else f"{earlier.statement} {later.statement}"
         statuses = {earlier.status, later.status}
-        later_pk, later_position = later.pk, later.position
+        later_pk, later_position, later_text = later.pk, later.position, later.masked_fingerprint
         _delete(later, user=user, reason=f"merged into claim {earlier.pk}")
         _shift_positions(question.pk, after=later_position, by=-1)
 
@@ -990,7 +990,7 @@ def merge_claims(first: Claim, second: Claim, *, user, expected_version: int | N
         elif len(statuses) > 1:
             earlier.status = ClaimStatus.IN_REVIEW if ClaimStatus.IN_REVIEW in statuses else ClaimStatus.UNREVIEWED
         _save_claim(earlier, user=user, reason=f"merged with claim {later_pk} ({moved})")
-        rematch_claims([earlier.pk], gone=[later_pk])  # the merged text's matches across documents
+        rematch_claims([earlier.pk], gone=[later_pk], gone_texts=[later_text])  # the merged text's matches too
     if first.pk == earlier.pk:
         _sync(first, earlier)
     return earlier

@@ -2,7 +2,7 @@
 
 The masked text of every claim already matched is computed again (postal
 codes that are also words, "a photo ID", are no longer masked as states) and
-its band keys stored, 2,000 claims a batch (about 0.3 ms a claim); claims
+its band keys stored (once per family of equal masked texts, under its first claim), 2,000 claims a batch (about 0.3 ms a claim); claims
 never matched get theirs from `manage.py match_claims`, like their masked
 text. The stored matches themselves are found again by `manage.py
 match_claims` (run it once after upgrading). The trigram index on the masked
@@ -22,13 +22,15 @@ BATCH = 2000
 def fill_bands(apps, schema_editor):
     Claim = apps.get_model("claims", "Claim")
     ClaimBand = apps.get_model("claims", "ClaimBand")
-    rows, changed = [], []
+    rows, changed, seen = [], [], set()
     claims = Claim.objects.exclude(masked_text="").order_by("pk").values_list("pk", "quote", "masked_text")
     for claim_id, quote, _ in claims.iterator(BATCH):
         masked = mask(quote)
         changed.append(Claim(pk=claim_id, masked_text=masked, masked_fingerprint=masked_fingerprint(masked),
                              masked_places=" ".join(sorted(places(quote)))))
-        rows.extend(ClaimBand(key=key, claim_id=claim_id) for key in set(band_keys(masked)))
+        if masked_fingerprint(masked) not in seen:  # one family of equal masked texts, one set of keys
+            seen.add(masked_fingerprint(masked))
+            rows.extend(ClaimBand(key=key, claim_id=claim_id) for key in set(band_keys(masked)))
         if len(rows) >= BATCH * 20:
             ClaimBand.objects.bulk_create(rows, batch_size=BATCH)
             rows = []
