@@ -296,3 +296,22 @@ def test_a_founder_merged_away_leaves_its_members_in_a_group_of_their_own(import
     ohio, texas = Claim.objects.exclude(question__document=idaho).order_by("pk")
     assert ohio.match_group == texas.match_group == ohio.pk
     assert ClaimMatch.objects.filter(claim=ohio, other=texas).exists()
+
+
+@pytest.mark.django_db
+def test_when_a_text_s_first_claim_changes_the_next_claim_with_that_text_holds_its_band_keys(import_text, editor):
+    from claims import workflow
+    from claims.models import ClaimBand
+
+    idaho = _one_claim_page(import_text, "Idaho", "Idaho publishes a yearly report. Records in Idaho are kept for seven years by the agency.")
+    ohio = Claim.objects.get(question__document=_one_claim_page(
+        import_text, "Ohio", "Records in Ohio are kept for seven years by the agency."))
+    report, first = Claim.objects.filter(question__document=idaho).order_by("position")
+    assert ClaimBand.objects.filter(claim=first).count() == 20  # the text's keys, once, under its first claim
+    assert not ClaimBand.objects.filter(claim=ohio).exists()
+
+    workflow.merge_claims(report, first, user=editor)
+    assert ClaimBand.objects.filter(claim=ohio).count() == 20
+    # A near variant imported later still finds the text through its keys.
+    texas = _one_claim_page(import_text, "Texas", "Records in Texas are kept for seven years by an agency.")
+    assert ClaimMatch.objects.filter(claim__question__document=texas, other=ohio).exists()
