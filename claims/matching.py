@@ -326,8 +326,18 @@ def ensure_bands(texts: set[str]) -> None:
     for family in members.values():
         if not any(claim_id in keyed for claim_id, _ in family):
             claim_id, masked = family[0]
-            rows.extend(ClaimBand(key=key, claim_id=claim_id) for key in set(band_keys(masked)))
-    ClaimBand.objects.bulk_create(rows, batch_size=2000)
+            rows.extend((key, claim_id) for key in set(band_keys(masked)))
+    if not rows:
+        return
+    table = ClaimBand._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            keys, claim_ids = (list(column) for column in zip(*rows))
+            cursor.execute(
+                f"INSERT INTO {table} (key, claim_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])", [keys, claim_ids]
+            )
+        else:
+            cursor.executemany(f"INSERT INTO {table} (key, claim_id) VALUES (%s, %s)", rows)
 
 
 def _near_candidates(own: list[Signature], document_id: int) -> dict[int, set[int]]:
