@@ -59,20 +59,29 @@ _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d"
 _TRAILING = ".!?;:,… \t"
 
 
+# Postal codes that are also English words or other common abbreviations ("a photo ID", "IN", "OR", "ME",
+# "OK", "HI", "OH", "LA" for Los Angeles): a place only in an address ("Boise, ID"). Every other code standing
+# alone in capitals ("NC law", "TX's") is its state.
+AMBIGUOUS_CODES = frozenset({"ID", "IN", "OR", "ME", "OK", "HI", "OH", "LA"})
+
+
 @cache
 def _place_pattern() -> re.Pattern:
-    names = sorted([*STATES.values(), "Washington, D.C.", "Washington DC", *DEMONYMS], key=len, reverse=True)
+    names = [*STATES.values(), "Washington, D.C.", "Washington DC", *DEMONYMS]
+    names = sorted({*names, *(name.upper() for name in names)}, key=len, reverse=True)
     alternatives = "|".join(re.escape(name) for name in names)
-    # Proper nouns, matched as capitalised: the lookahead lets the search skip every other position fast (an
-    # IGNORECASE alternation of 90 names costs ~0.5 ms a sentence). "the state of X" and "X's" are one place;
-    # a demonym may be plural.
-    return re.compile(rf"(?:\b[Tt]he [Ss]tate of )?\b(?=[A-Z])(?P<name>{alternatives})(?:s\b|'s\b|\b|(?<=\.))")
-
-
-@cache
-def _code_pattern() -> re.Pattern:
-    # Postal codes only in capitals and standing alone ("NC law"), never "in" or "or" in running text.
-    return re.compile(r"(?<![\w.])(?P<code>" + "|".join(sorted(STATES)) + r")(?![\w])")
+    codes = "|".join(sorted(set(STATES) - AMBIGUOUS_CODES))
+    ambiguous = "|".join(sorted(AMBIGUOUS_CODES))
+    # Proper nouns, matched as capitalised (or in a text in capitals): the lookahead lets the search skip every
+    # other position fast (an IGNORECASE alternation of 90 names costs ~0.5 ms a sentence). "the state of X"
+    # and "X's" are one place, whether X is a name or a postal code; a demonym may be plural. Codes only in
+    # capitals and standing alone ("NC law"), never "in" or "or" in running text.
+    return re.compile(
+        rf"(?:\b[Tt]he [Ss]tate of |\bTHE STATE OF )?(?:"
+        rf"\b(?=[A-Z])(?P<name>{alternatives})(?:s\b|'s\b|\b|(?<=\.))"
+        rf"|(?<![\w.])(?P<code>{codes})(?:'s)?(?![\w])"
+        rf"|(?<=, )(?P<ambiguous>{ambiguous})(?![\w]))"
+    )
 
 
 @cache
@@ -88,27 +97,27 @@ def normalise(text: str) -> str:
 
 
 def _code_of(match: re.Match) -> str:
+    code = match.group("code") or match.group("ambiguous")
+    if code:
+        return code
     name = match.group("name").casefold()
     if name in _CODE_OF_NAME:
         return _CODE_OF_NAME[name]
     for demonym, code in DEMONYMS.items():
-        if demonym.casefold() == name:
+        if demonym.casefold() in (name, name.removesuffix("s")):
             return code
     return ""  # pragma: no cover - the pattern only holds listed names
 
 
 def places(text: str) -> frozenset[str]:
     """The postal codes of the states `text` names (by name, "the state of X", code or demonym)."""
-    found = {_code_of(m) for m in _place_pattern().finditer(text)}
-    found |= {m.group("code") for m in _code_pattern().finditer(text)}
-    return frozenset(found)
+    return frozenset(_code_of(m) for m in _place_pattern().finditer(text))
 
 
 def mask(text: str) -> str:
     """`text` normalised, with every state, postal code, demonym, agency and programme name as a placeholder."""
     text = unicodedata.normalize("NFKC", text.translate(_STRAIGHT))
     text = _agency_pattern().sub(AGENCY, text)
-    text = _code_pattern().sub(PLACE, text)
     text = _place_pattern().sub(PLACE, text)
     # A place before an agency names one thing ("the Idaho ‹agency›" / "the ‹agency›").
     text = text.replace(f"{PLACE} {AGENCY}", AGENCY)

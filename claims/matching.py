@@ -17,11 +17,15 @@ applied in one step); *other jurisdiction* is the same wording about another
 state (a lead only: a verdict on North Carolina law says nothing of Idaho's);
 *similar* is close wording in the same jurisdiction (a lead).
 
-Candidates come from indexes, so the cost does not grow with the table: the
-exact and masked fingerprints (B-tree), and on PostgreSQL the masked text's
-trigrams (pg_trgm, GIN). SQLite, meant for small installations, compares the
-masked text with every other claim's in rapidfuzz instead, which is the
-ground truth the trigram path is tested against.
+Candidates come from B-tree lookups, so the cost does not grow with the
+table and is the same on SQLite and PostgreSQL: the exact and masked
+fingerprints, and the LSH band keys of the masked text (claims.bands, a
+ClaimBand row per key), which find texts sharing most of their words;
+rapidfuzz then scores each distinct candidate text once.
+
+Match groups (Claim.match_group) are "the same claim" as a reader expects:
+every member matches its group's founder, so near matches do not chain
+(assign_groups).
 """
 
 from __future__ import annotations
@@ -29,13 +33,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.db.models import Q
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from claims.masking import AGENCIES, STATES, mask, masked_fingerprint, places
-from claims.models import Claim, ClaimMatch, MatchKind
+from claims.bands import band_keys
+from claims.models import Claim, ClaimBand, ClaimMatch, MatchKind
 
 # Chosen on the 82 labelled pairs of claims/match_pairs.py (32 same, 50 different): at 90, precision 1.0 and
 # recall 0.97 (the one miss adds ", including ICE", a new acronym, which the meaning key refuses on purpose).
@@ -44,11 +51,6 @@ from claims.models import Claim, ClaimMatch, MatchKind
 # missed (recall 0.91 and falling).
 THRESHOLD = 90
 
-# Candidates on PostgreSQL: trigram similarity (0-1) of the masked texts. Well below what THRESHOLD needs,
-# so the index never hides a pair rapidfuzz would accept; rapidfuzz then decides.
-TRIGRAM_CANDIDATE = 0.5
-# At most this many near candidates per claim (exact matches are not limited).
-NEAR_LIMIT = 200
 
 # Words whose change changes what a claim says, even when the rest of the sentence is the same.
 _MEANING_WORDS = frozenset(
@@ -67,9 +69,16 @@ _MASKED_ACRONYMS = frozenset(name.casefold() for name in AGENCIES if name.isuppe
 def meaning_key(masked: str, quote: str = "") -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
     """What a near match must keep: the negations, modal verbs, quantifiers and numbers of a masked text,
     and the acronyms of its quote ("ICE" is not "IRS"; state codes and masked agencies aside)."""
-    words = frozenset(w for w in _WORD.findall(masked) if w in _MEANING_WORDS or w.endswith("n't"))
+    words, numbers = _meaning_words(masked)
     acronyms = frozenset(a for a in _ACRONYM.findall(quote) if a not in STATES and a.casefold() not in _MASKED_ACRONYMS)
-    return words, tuple(_NUMBER.findall(masked)), acronyms
+    return words, numbers, acronyms
+
+
+@lru_cache(maxsize=50_000)
+def _meaning_words(masked: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The meaning words and numbers of a masked text (cached: a series repeats one masked text dozens of times)."""
+    words = frozenset(w for w in _WORD.findall(masked) if w in _MEANING_WORDS or w.endswith("n't"))
+    return words, tuple(_NUMBER.findall(masked))
 
 
 @dataclass(frozen=True)
@@ -85,10 +94,16 @@ class Signature:
     key: tuple
 
     @classmethod
-    def of(cls, id, document_id, quote, fingerprint, jurisdiction, masked: str = "") -> Signature:
-        """`masked` as stored, when it is (a candidate's); computed from the quote otherwise."""
+    def of(cls, id, document_id, quote, fingerprint, jurisdiction, masked: str = "", named: str | None = None) -> Signature:
+        """`masked` and `named` (the places, space-separated) as stored, when they are (a candidate's);
+        computed from the quote otherwise."""
         masked = masked or mask(quote)
-        return cls(id, document_id, fingerprint, masked, places(quote), jurisdiction, meaning_key(masked, quote))
+        found = frozenset(named.split()) if named is not None and masked else places(quote)
+        return cls(id, document_id, fingerprint, masked, found, jurisdiction, meaning_key(masked, quote))
+
+    @property
+    def places_text(self) -> str:
+        return " ".join(sorted(self.places))
 
 
 def document_jurisdiction(jurisdiction: str, title: str) -> str:
@@ -127,7 +142,7 @@ def classify(a: Signature, b: Signature, *, threshold: int = THRESHOLD) -> tuple
 
 _SIGNATURE_VALUES = (
     "id", "question__document_id", "quote", "fingerprint", "question__document__jurisdiction",
-    "question__document__title", "masked_text",
+    "question__document__title", "masked_text", "masked_places",
 )
 
 
@@ -140,7 +155,8 @@ def _signatures(queryset, *, stored: bool = True) -> dict[int, Signature]:
         if key not in jurisdictions:
             jurisdictions[key] = document_jurisdiction(*key)
         signatures[row[0]] = Signature.of(
-            row[0], row[1], row[2], row[3], jurisdictions[key], masked=row[6] if stored else ""
+            row[0], row[1], row[2], row[3], jurisdictions[key], masked=row[6] if stored else "",
+            named=row[7] if stored else None,
         )
     return signatures
 
@@ -149,24 +165,53 @@ def match_document(document) -> int:
     """Find and store the matches of every claim of `document` in other documents; return how many pairs.
 
     Called by the importer once the claims are saved (one transaction with
-    the import); also fills the claims' masked text and fingerprint, which the
-    indexes of later imports search. Running it again replaces the document's
-    matches.
+    the import), after a new version of a page and after a claim is split or
+    merged; also fills the claims' masked text, fingerprint and band keys,
+    which the lookups of later imports read. Running it again replaces the
+    document's matches.
     """
+    return _match(document.pk, Claim.objects.filter(question__document=document))
+
+
+def rematch_claims(claim_ids, *, gone=(), gone_texts=()) -> int:
+    """Match these claims (of one document) again after their text changed (a split or a merge); return pairs.
+
+    `gone`: ids of claims just deleted (merged away), whose groups' members
+    are given a group again; `gone_texts`: their masked fingerprints, whose
+    band keys another claim of the same text may have to hold now.
+    """
+    claims = Claim.objects.filter(pk__in=list(claim_ids))
+    documents = set(claims.values_list("question__document_id", flat=True))
+    if not documents:
+        return 0
+    (document_id,) = documents
+    return _match(document_id, claims, gone=set(gone), gone_texts=set(gone_texts) - {""})
+
+
+def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_texts=()) -> int:
+    """Match the claims of `queryset` (all of one document) against every other document's; see match_document."""
     with transaction.atomic():
-        own = _signatures(Claim.objects.filter(question__document=document), stored=False)
+        own = _signatures(queryset, stored=False)
         if not own:
+            ensure_bands(set(gone_texts))
+            assign_groups(set(Claim.objects.filter(match_group__in=list(gone)).values_list("pk", flat=True)))
             return 0
-        Claim.objects.bulk_update(
-            [Claim(pk=s.id, masked_text=s.masked, masked_fingerprint=masked_fingerprint(s.masked)) for s in own.values()],
-            ["masked_text", "masked_fingerprint"],
-            batch_size=500,
+        old_texts = set(queryset.values_list("masked_fingerprint", flat=True)) | set(gone_texts)
+        _update_claims(
+            ["masked_text", "masked_fingerprint", "masked_places"],
+            [(s.masked, masked_fingerprint(s.masked), s.places_text, s.id) for s in own.values()],
+        )
+        own_list = list(own.values())
+        ClaimBand.objects.filter(claim_id__in=own).delete()
+        ensure_bands(old_texts | {masked_fingerprint(s.masked) for s in own_list} - {""})
+        # Claims of other groups founded by one of these: their founder's matches are about to be replaced.
+        followers = set(
+            Claim.objects.filter(match_group__in=[*own, *gone]).exclude(pk__in=list(own)).values_list("pk", flat=True)
         )
         ClaimMatch.objects.filter(Q(claim_id__in=own) | Q(other_id__in=own)).delete()
-        own_list = list(own.values())
         by_text: dict[str, set[int]] = defaultdict(set)
         for claim_id, fp, mfp in (
-            Claim.objects.exclude(question__document=document)
+            Claim.objects.exclude(question__document_id=document_id)
             .filter(
                 Q(fingerprint__in={s.fingerprint for s in own_list})
                 | Q(masked_fingerprint__in={masked_fingerprint(s.masked) for s in own_list})
@@ -175,93 +220,213 @@ def match_document(document) -> int:
         ):
             by_text[fp].add(claim_id)
             by_text[mfp].add(claim_id)
-        # The near search (the costly one) only for claims with no copy equal but for names: a claim that has
-        # such copies joins their match group, which already holds the near variants found when they came in.
+        # The near search only for claims with no copy equal but for names: a claim that has such copies is
+        # matched to them, and they to the near variants found when they came in.
         searched = [s for s in own_list if s.fingerprint not in by_text and masked_fingerprint(s.masked) not in by_text]
-        near_of = dict(zip((s.id for s in searched), _near_candidates(searched, document.pk)))
+        near_of = _near_candidates(searched, document_id)
         near = [near_of.get(s.id, set()) for s in own_list]
         wanted = set().union(*by_text.values(), *near)
         candidates = _signatures(Claim.objects.filter(pk__in=wanted)) if wanted else {}
-        rows = []
+        rows: list[tuple[int, int, str, int]] = []
         for index, new in enumerate(own_list):
             ids = by_text.get(new.fingerprint, set()) | by_text.get(masked_fingerprint(new.masked), set()) | near[index]
             for other in (candidates[i] for i in ids if i in candidates):
+                if other.document_id == document_id:
+                    continue  # another claim of the same document (a partial re-match)
                 found = classify(new, other)
                 if found:
                     kind, value = found
-                    rows.append(ClaimMatch(claim_id=new.id, other_id=other.id, kind=kind, score=value))
-                    rows.append(ClaimMatch(claim_id=other.id, other_id=new.id, kind=kind, score=value))
+                    rows.append((new.id, other.id, kind, value))
+                    rows.append((other.id, new.id, kind, value))
         # Unique by construction (each candidate once per claim, the old rows deleted above).
-        ClaimMatch.objects.bulk_create(rows, batch_size=2000)
-        _regroup([(row.claim_id, row.other_id) for row in rows[::2]])
+        _insert_matches(rows)
+        matched: dict[int, set[int]] = {claim_id: set() for claim_id in own}
+        for claim_id, other_id, _, _ in rows[::2]:
+            matched[claim_id].add(other_id)
+        assign_groups(set(own) | followers, known=matched)
     return len(rows) // 2
 
 
-def _near_candidates(own: list[Signature], document_id: int) -> list[set[int]]:
-    """For each of `own`, the ids of claims of other documents whose masked text may be near its own."""
-    texts = [s.masked for s in own]
-    if not texts:
-        return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Inside the import's transaction: the threshold is this transaction's only.
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_CANDIDATE)])
-            # Under LIMIT the planner may prefer scanning every row and computing similarity (1 s at 26,000
-            # rows); the GIN index answers in tens of milliseconds.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(
-                """
-                SELECT q.n, near.id FROM unnest(%s::text[]) WITH ORDINALITY AS q(masked, n)
-                CROSS JOIN LATERAL (
-                    SELECT c.id FROM claims_claim c
-                    JOIN faq_question qu ON qu.id = c.question_id
-                    WHERE c.masked_text %% q.masked AND qu.document_id <> %s
-                    LIMIT %s
-                ) AS near
-                """,
-                [texts, document_id, NEAR_LIMIT],
-            )
-            found = [set() for _ in own]
-            for n, claim_id in cursor.fetchall():
-                found[n - 1].add(claim_id)
-            return found
-    # SQLite: every other claim, compared in rapidfuzz (C); a small installation's whole table.
-    choices = dict(
-        Claim.objects.exclude(question__document_id=document_id).exclude(masked_text="").values_list("id", "masked_text")
-    )
-    return [
-        {claim_id for _, _, claim_id in process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=NEAR_LIMIT)}
-        for text in texts
-    ]
+def _update_claims(columns: list[str], rows: list[tuple]) -> None:
+    """UPDATE claims_claim SET each of `columns` for rows of (values…, id), in one statement on PostgreSQL.
 
-
-def _regroup(pairs: list[tuple[int, int]]) -> None:
-    """Give every connected set of matched claims one match_group: the smallest group id or claim id in it."""
-    if not pairs:
+    Django's bulk_update builds a CASE expression per row and field, which
+    cost more than the rest of matching a series page.
+    """
+    if not rows:
         return
-    parent: dict[int, int] = {}
+    table = Claim._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = {"masked_text": "text", "masked_fingerprint": "text", "masked_places": "text", "match_group": "bigint"}
+            columns_sql = ", ".join(f"{c} = v.{c}" for c in columns)
+            arrays = ", ".join(f"%s::{types[c]}[]" for c in columns)
+            names = ", ".join(columns)
+            cursor.execute(
+                f"UPDATE {table} SET {columns_sql} FROM unnest({arrays}, %s::bigint[]) AS v({names}, id) "
+                f"WHERE {table}.id = v.id",
+                [list(column) for column in zip(*rows)],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s", [tuple(r) for r in rows]
+            )
 
-    def root(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    for a, b in pairs:
-        parent[root(a)] = root(b)
-    ids = list(parent)
-    groups = dict(Claim.objects.filter(pk__in=ids).values_list("pk", "match_group"))
-    members: dict[int, set[int]] = defaultdict(set)
-    for claim_id in ids:
-        members[root(claim_id)].add(claim_id)
-    relabel: dict[int, int] = {}
-    for component in members.values():
-        old = {groups[c] for c in component if groups.get(c)}
-        label = min(old | component)
-        if old - {label}:  # two groups joined by a new claim: rare, one UPDATE each
-            Claim.objects.filter(match_group__in=old - {label}).update(match_group=label)
-        relabel.update({c: label for c in component if groups.get(c) != label})
-    # One statement per 500 claims, not one per group.
-    Claim.objects.bulk_update(
-        [Claim(pk=claim_id, match_group=label) for claim_id, label in relabel.items()], ["match_group"], batch_size=500
-    )
+def _insert_matches(rows: list[tuple[int, int, str, int]]) -> None:
+    """Store ClaimMatch rows (claim, other, kind, score) in few statements, without building model objects.
+
+    A page of a 50-state series stores about 15,000 rows; Django's bulk_create
+    spent most of matching's time building and quoting them.
+    """
+    if not rows:
+        return
+    now = timezone.now()
+    table = ClaimMatch._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            claim_ids, other_ids, kinds, scores = (list(column) for column in zip(*rows))
+            cursor.execute(
+                f"INSERT INTO {table} (claim_id, other_id, kind, score, created_at) "
+                "SELECT c, o, k, s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::int[]) AS r(c, o, k, s)",
+                [now, claim_ids, other_ids, kinds, scores],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (claim_id, other_id, kind, score, created_at) VALUES (%s, %s, %s, %s, %s)",
+                [(*row, now) for row in rows],
+            )
+
+
+def ensure_bands(texts: set[str]) -> None:
+    """Store the band keys of each masked text (by masked fingerprint) that has claims but no keys yet.
+
+    One family of claims equal but for names (a series' copies of one
+    sentence) has its keys stored once, under its earliest claim (its
+    representative): a lookup returns each text once, and a series page
+    writes no keys for its copies. When a representative changes text or is
+    deleted, the family's next claim takes its place here.
+    """
+    if not texts:
+        return
+    members: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for batch in _chunks(sorted(texts), 500):
+        for claim_id, fp, masked in (
+            Claim.objects.filter(masked_fingerprint__in=batch).exclude(masked_text="")
+            .order_by("pk").values_list("pk", "masked_fingerprint", "masked_text")
+        ):
+            members[fp].append((claim_id, masked))
+    if not members:
+        return
+    ids = [claim_id for family in members.values() for claim_id, _ in family]
+    keyed = set()
+    for batch in _chunks(ids, 2000):
+        keyed.update(ClaimBand.objects.filter(claim_id__in=batch).values_list("claim_id", flat=True).distinct())
+    rows = []
+    for family in members.values():
+        if not any(claim_id in keyed for claim_id, _ in family):
+            claim_id, masked = family[0]
+            rows.extend((key, claim_id) for key in set(band_keys(masked)))
+    if not rows:
+        return
+    table = ClaimBand._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            keys, claim_ids = (list(column) for column in zip(*rows))
+            cursor.execute(
+                f"INSERT INTO {table} (key, claim_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])", [keys, claim_ids]
+            )
+        else:
+            cursor.executemany(f"INSERT INTO {table} (key, claim_id) VALUES (%s, %s)", rows)
+
+
+def _near_candidates(own: list[Signature], document_id: int) -> dict[int, set[int]]:
+    """For each of `own`, the ids of claims of other documents whose masked text is near (ratio >= THRESHOLD).
+
+    The band keys of `own`'s masked texts are looked up (the (key, claim)
+    primary key) to find the texts sharing one; each distinct text is scored
+    once in rapidfuzz, and the claims of the texts at the threshold or above
+    are fetched by masked fingerprint. classify() then decides.
+    """
+    wanted: dict[int, set[int]] = defaultdict(set)  # key -> own claims
+    for s in own:
+        for key in band_keys(s.masked):
+            wanted[key].add(s.id)
+    if not wanted:
+        return {}
+    sharing: dict[int, set[int]] = defaultdict(set)  # own claim -> representatives found
+    all_keys = list(wanted)
+    for batch in _chunks(all_keys, 500):
+        for key, claim_id in ClaimBand.objects.filter(key__in=batch).values_list("key", "claim_id"):
+            for own_id in wanted[key]:
+                sharing[own_id].add(claim_id)
+    representatives = sorted(set().union(*sharing.values())) if sharing else []
+    texts: dict[int, tuple[str, str]] = {}
+    for batch in _chunks(representatives, 2000):
+        texts.update(
+            (pk, (fp, masked))
+            for pk, fp, masked in Claim.objects.filter(pk__in=batch).values_list("pk", "masked_fingerprint", "masked_text")
+        )
+    masked_of = {s.id: s.masked for s in own}
+    near_texts: dict[int, set[str]] = {}
+    for own_id, found in sharing.items():
+        mine = masked_of[own_id]
+        near_texts[own_id] = {
+            fp for fp, masked in (texts[r] for r in found if r in texts)
+            if masked == mine or fuzz.ratio(mine, masked, score_cutoff=THRESHOLD) >= THRESHOLD
+        }
+    family: dict[str, set[int]] = defaultdict(set)
+    accepted = sorted(set().union(*near_texts.values())) if near_texts else []
+    for batch in _chunks(accepted, 500):
+        for claim_id, fp in (
+            Claim.objects.filter(masked_fingerprint__in=batch).exclude(question__document_id=document_id)
+            .values_list("pk", "masked_fingerprint")
+        ):
+            family[fp].add(claim_id)
+    return {own_id: set().union(*(family[fp] for fp in fps)) if fps else set() for own_id, fps in near_texts.items()}
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def assign_groups(claim_ids: set[int], *, known: dict[int, set[int]] | None = None) -> None:
+    """Give each of these claims its match_group from its stored matches: the group of a founder it matches.
+
+    A group is what a reader takes for "the same claim": every member
+    matches the group's founder (the claim whose id is the group's number),
+    so groups do not chain (A ~ B and B ~ C with A and C different leaves C
+    out of A's group; C's match to B stays a lead on both claim pages). A
+    claim keeps a founder it still matches; otherwise it joins the oldest
+    founder among its matches, else founds a group with the claims it
+    matches that have none (the oldest of them is the founder). A claim with
+    no match has no group.
+    """
+    if not claim_ids:
+        return
+    matched: dict[int, set[int]] = defaultdict(set, known or {})
+    for start_ids in _chunks(sorted(set(claim_ids) - set(known or ())), 2000):
+        for claim_id, other_id in ClaimMatch.objects.filter(claim_id__in=start_ids).values_list("claim_id", "other_id"):
+            matched[claim_id].add(other_id)
+    involved = set(claim_ids).union(*matched.values())
+    groups: dict[int, int | None] = {}
+    for start_ids in _chunks(sorted(involved), 2000):
+        groups.update(Claim.objects.filter(pk__in=start_ids).values_list("pk", "match_group"))
+    before = dict(groups)
+    for claim_id in sorted(claim_ids):
+        mine = matched.get(claim_id, set())
+        current = groups.get(claim_id)
+        if not mine:
+            groups[claim_id] = None
+            continue
+        if current == claim_id or (current in mine and groups.get(current) == current):
+            continue  # a founder with matches, or a member that still matches its founder
+        founders = [m for m in mine if groups.get(m) == m]
+        if founders:
+            groups[claim_id] = min(founders)
+            continue
+        founder = min({claim_id} | {m for m in mine if groups.get(m) is None})
+        groups[founder] = founder
+        groups[claim_id] = founder
+    _update_claims(["match_group"], [(label, pk) for pk, label in groups.items() if before.get(pk) != label])

@@ -197,10 +197,18 @@ class Claim(models.Model):
         default="",
         help_text="Hash of masked_text: the same sentence about another state has the same one.",
     )
+    masked_places = models.CharField(
+        max_length=160,
+        blank=True,
+        default="",
+        help_text="Postal codes of the states the quote names (claims.masking.places), space-separated and sorted: "
+        "what masking took out, read with masked_text when matching. Filled with it.",
+    )
     match_group = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Claims matched across documents share this number (the smallest claim id among them); "
+        help_text="Claims matched across documents share this number: the id of the group's first claim, which "
+        "every member matches (claims.matching); "
         "empty for a claim found nowhere else. Exported, so a series' copies of one claim can be grouped.",
     )
     triage_rule = models.CharField(
@@ -241,7 +249,7 @@ class Claim(models.Model):
     # Matching's derived fields stay out of the history: they follow the quote and are rewritten at import.
     history = HistoricalRecords(
         history_change_reason_field=models.TextField(null=True),
-        excluded_fields=["masked_text", "masked_fingerprint", "match_group"],
+        excluded_fields=["masked_text", "masked_fingerprint", "masked_places", "match_group"],
     )
     objects = ClaimQuerySet.as_manager()
 
@@ -477,3 +485,27 @@ class ClaimMatch(models.Model):
     @property
     def kind_choice(self) -> MatchKind:
         return MatchKind(self.kind)
+
+
+class ClaimBand(models.Model):
+    """One LSH band key of a claim's masked text (claims.bands): near matching's candidate lookup, by key.
+
+    BANDS rows a claim, written by claims.matching with the claim's masked
+    text; claims sharing a key are compared in rapidfuzz. A B-tree, so the
+    lookup costs the same on SQLite and PostgreSQL and does not grow with the
+    table.
+    """
+
+    # The primary key (key, claim) is the index the lookup "which claims have this key" reads.
+    pk = models.CompositePrimaryKey("key", "claim")
+    key = models.BigIntegerField(help_text="Hash of one band of the masked text's MinHash signature (claims.bands).")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            # Re-matching a document replaces the keys of its claims.
+            models.Index(fields=["claim"], name="claims_band_claim_idx"),
+        ]
+
+    def __str__(self):
+        return f"claim {self.claim_id} band {self.key}"

@@ -1,6 +1,7 @@
 """Claims across documents: exact and near matches found at import, and the labelled pairs that choose the threshold."""
 
 import pytest
+from django.db.models import F
 
 from claims import matching
 from claims.match_pairs import labelled_pairs
@@ -8,6 +9,7 @@ from claims.matching import Signature, classify, match_document
 from claims.models import Claim, ClaimMatch, MatchKind
 from faq.parsing import fingerprint
 from series import browser_copy, seed_for
+from workflow_helpers import editor  # noqa: F401 (fixture)
 
 
 def _signature(n, text, jurisdiction=""):
@@ -178,3 +180,138 @@ def test_a_new_version_of_a_page_is_matched_again(import_text):
                 source_url="https://example.org/ohio")
     match = ClaimMatch.objects.get(claim__question__document=second)
     assert (match.claim.quote, match.kind) == ("Records in Ohio are kept for seven years.", MatchKind.OTHER_JURISDICTION)
+
+
+# --- candidates by band keys (claims.bands) ---
+
+
+def test_every_labelled_pair_that_matches_shares_a_band_key_so_the_lookup_finds_it():
+    from claims.bands import band_keys
+    from claims.masking import mask
+
+    matched = [(a, b) for a, b, _ in labelled_pairs() if classify(_signature(1, a), _signature(2, b))]
+    assert len(matched) >= 30
+    for a, b in matched:
+        assert set(band_keys(mask(a))) & set(band_keys(mask(b))), (a, b)
+
+
+def test_different_sentences_of_one_topic_rarely_share_a_band_key():
+    import re
+
+    from claims.bands import BANDS, band_keys
+    from claims.masking import mask
+    from conftest import SEED_PATH
+
+    sentences = sorted({mask(s) for s in re.split(r"(?<=[.?!])\s+", SEED_PATH.read_text(encoding="utf-8")) if len(s.split()) > 5})
+    keys = [set(band_keys(s)) for s in sentences]
+    assert len(sentences) > 100 and all(len(k) == BANDS for k in keys)
+    pairs = [(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))]
+    sharing = sum(1 for i, j in pairs if keys[i] & keys[j])
+    # The seed's sentences all speak of benefits data and ICE; a lookup still returns few of them.
+    assert sharing / len(pairs) < 0.05, sharing
+
+
+@pytest.mark.django_db
+def test_match_claims_rebuilds_the_band_keys_of_older_claims(import_text):
+    from django.core.management import call_command
+
+    from claims.models import ClaimBand
+
+    first = import_text("A FAQ about Idaho\n\n1. Kept?\n\nRecords of applicants in Idaho are kept for seven years by the agency.\n", slug="a")
+    ClaimBand.objects.all().delete()
+    Claim.objects.update(masked_text="")
+    ClaimMatch.objects.all().delete()
+    second = import_text("A FAQ about Ohio\n\n1. Kept?\n\nRecords of applicants in Ohio are kept for seven years by an agency.\n", slug="b")
+    assert not ClaimMatch.objects.exists()  # the older claim had no keys: nothing to find it by
+    call_command("match_claims", stdout=__import__("io").StringIO())
+    assert ClaimBand.objects.filter(claim__question__document=first).count() == 20
+    assert ClaimMatch.objects.get(claim__question__document=second).kind == MatchKind.OTHER_JURISDICTION
+
+
+# --- match groups are "the same claim": they do not chain ---
+
+CHAIN = [
+    ("Idaho", "Records of benefits applicants in Idaho are kept by the state agency for auditing."),
+    ("Ohio", "Records of benefits applicants in Ohio are kept by the state agency for internal auditing."),
+    ("Texas", "Records of benefits applicants in Texas are kept by the state agency office for internal auditing purposes."),
+]
+
+
+@pytest.mark.django_db
+def test_a_chain_of_near_matches_does_not_put_two_different_claims_in_one_group(import_text):
+    claims = []
+    for state, sentence in CHAIN:
+        document = import_text(f"A FAQ about {state}\n\n1. Kept?\n\n{sentence}\n", slug=state.lower())
+        claims.append(Claim.objects.get(question__document=document))
+    idaho, ohio, texas = (Claim.objects.get(pk=c.pk) for c in claims)
+    # Idaho ~ Ohio and Ohio ~ Texas are matches (leads on both claim pages), Idaho and Texas are not.
+    assert _pairs() == {(idaho.pk, ohio.pk), (ohio.pk, idaho.pk), (ohio.pk, texas.pk), (texas.pk, ohio.pk)}
+    assert idaho.match_group == ohio.match_group == idaho.pk
+    assert texas.match_group != idaho.pk
+    # Every member of a group matches its founder.
+    for claim in Claim.objects.exclude(match_group=None).exclude(pk=F("match_group")):
+        assert ClaimMatch.objects.filter(claim=claim, other_id=claim.match_group).exists()
+
+
+def _one_claim_page(import_text, state, answer):
+    return import_text(f"A FAQ about {state}\n\n1. Kept?\n\n{answer}\n", slug=state.lower(),
+                       source_url=f"https://example.org/{state.lower()}")
+
+
+@pytest.mark.django_db
+def test_splitting_and_merging_a_claim_finds_its_matches_again(import_text, editor):
+    from claims import workflow
+
+    idaho = _one_claim_page(import_text, "Idaho", "Records in Idaho are kept for seven years by the agency; nothing else is shared.")
+    ohio = Claim.objects.get(question__document=_one_claim_page(
+        import_text, "Ohio", "Records in Ohio are kept for seven years by the agency."))
+    texas = Claim.objects.get(question__document=_one_claim_page(
+        import_text, "Texas", "Records in Texas are kept for seven years by the agency."))
+    long = Claim.objects.get(question__document=idaho)
+    assert not ClaimMatch.objects.filter(claim=long).exists()
+    assert Claim.objects.get(pk=texas.pk).match_group == ohio.pk
+
+    first, rest = workflow.split_claim(long, user=editor, at=long.quote.index(" nothing"))
+    assert set(ClaimMatch.objects.filter(claim=first).values_list("other_id", flat=True)) == {ohio.pk, texas.pk}
+    assert Claim.objects.get(pk=first.pk).match_group == ohio.pk  # joins the group it matches the founder of
+    assert not ClaimMatch.objects.filter(claim=rest).exists()
+
+    merged = workflow.merge_claims(Claim.objects.get(pk=first.pk), Claim.objects.get(pk=rest.pk), user=editor)
+    assert not ClaimMatch.objects.filter(claim=merged).exists()
+    assert Claim.objects.get(pk=merged.pk).match_group is None
+    assert set(Claim.objects.filter(pk__in=[ohio.pk, texas.pk]).values_list("match_group", flat=True)) == {ohio.pk}
+
+
+@pytest.mark.django_db
+def test_a_founder_merged_away_leaves_its_members_in_a_group_of_their_own(import_text, editor):
+    from claims import workflow
+
+    idaho = _one_claim_page(import_text, "Idaho", "Idaho publishes a yearly report. Records in Idaho are kept for seven years by the agency.")
+    for state in ("Ohio", "Texas"):
+        _one_claim_page(import_text, state, f"Records in {state} are kept for seven years by the agency.")
+    report, founder = Claim.objects.filter(question__document=idaho).order_by("position")
+    assert set(Claim.objects.exclude(pk=report.pk).values_list("match_group", flat=True)) == {founder.pk}
+
+    workflow.merge_claims(report, founder, user=editor)
+    ohio, texas = Claim.objects.exclude(question__document=idaho).order_by("pk")
+    assert ohio.match_group == texas.match_group == ohio.pk
+    assert ClaimMatch.objects.filter(claim=ohio, other=texas).exists()
+
+
+@pytest.mark.django_db
+def test_when_a_text_s_first_claim_changes_the_next_claim_with_that_text_holds_its_band_keys(import_text, editor):
+    from claims import workflow
+    from claims.models import ClaimBand
+
+    idaho = _one_claim_page(import_text, "Idaho", "Idaho publishes a yearly report. Records in Idaho are kept for seven years by the agency.")
+    ohio = Claim.objects.get(question__document=_one_claim_page(
+        import_text, "Ohio", "Records in Ohio are kept for seven years by the agency."))
+    report, first = Claim.objects.filter(question__document=idaho).order_by("position")
+    assert ClaimBand.objects.filter(claim=first).count() == 20  # the text's keys, once, under its first claim
+    assert not ClaimBand.objects.filter(claim=ohio).exists()
+
+    workflow.merge_claims(report, first, user=editor)
+    assert ClaimBand.objects.filter(claim=ohio).count() == 20
+    # A near variant imported later still finds the text through its keys.
+    texas = _one_claim_page(import_text, "Texas", "Records in Texas are kept for seven years by an agency.")
+    assert ClaimMatch.objects.filter(claim__question__document=texas, other=ohio).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from claims.matching import rematch_claims
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag
 from claims.workflow.base import (
     WorkflowError,
@@ -72,6 +73,7 @@ def split_claim(claim: Claim, *, user, at: int, expected_version: int | None = N
         if edited:
             reason += "; the edited statement was reset to the quote"
         _save_claim(locked, user=user, reason=reason)
+        rematch_claims([locked.pk, second.pk])  # both texts changed: their matches across documents too
     _sync(claim, locked)
     return claim, second
 
@@ -118,7 +120,7 @@ def merge_claims(first: Claim, second: Claim, *, user, expected_version: int | N
         untouched = earlier.statement == earlier.quote and later.statement == later.quote
         statement = None if untouched else f"{earlier.statement} {later.statement}"
         statuses = {earlier.status, later.status}
-        later_pk, later_position = later.pk, later.position
+        later_pk, later_position, later_text = later.pk, later.position, later.masked_fingerprint
         _delete(later, user=user, reason=f"merged into claim {earlier.pk}")
         _shift_positions(question.pk, after=later_position, by=-1)
 
@@ -130,6 +132,7 @@ def merge_claims(first: Claim, second: Claim, *, user, expected_version: int | N
         elif len(statuses) > 1:
             earlier.status = ClaimStatus.IN_REVIEW if ClaimStatus.IN_REVIEW in statuses else ClaimStatus.UNREVIEWED
         _save_claim(earlier, user=user, reason=f"merged with claim {later_pk} ({moved})")
+        rematch_claims([earlier.pk], gone=[later_pk], gone_texts=[later_text])  # the merged text's matches too
     if first.pk == earlier.pk:
         _sync(first, earlier)
     return earlier

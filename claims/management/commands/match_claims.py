@@ -1,4 +1,7 @@
-"""Find the claims of every document in the others again (after upgrading, or after changing the masking lists)."""
+"""Find the claims of every document in the others again (after upgrading, or after changing the masking lists).
+
+Each document's claims get their masked text, band keys (claims.bands) and matches computed again.
+"""
 
 from django.core.management.base import BaseCommand
 
@@ -9,7 +12,8 @@ from faq.models import Document
 class Command(BaseCommand):
     help = (
         "Match every document's claims against the other documents' and store the matches (the importer does "
-        "this for each new document; run this once after upgrading to fill the matches of older documents)."
+        "this for each new document; run this once after upgrading to recompute the masked texts, band keys and "
+        "matches of older documents)."
     )
 
     def handle(self, *args, **options):
