@@ -80,7 +80,7 @@ _CLAIM_EXTRA = ("finding", "triage_rule", "triage_pending", "changed_since_verdi
 COLUMNS = {
     "faq_document": (
         "id", "title", "slug", "category", "jurisdiction", "source_url", "retrieved_on", "body",
-        "content_sha256", "created_at", "updated_at", "is_published", "gone_reason",
+        "content_sha256", "created_at", "updated_at", "is_published", "gone_reason", "check_etag", "check_last_modified",
     ),
     "faq_documentversion": (
         "id", "number", "body", "content_sha256", "created_at", "unchanged_count", "edited_count",
@@ -90,7 +90,7 @@ COLUMNS = {
     "claims_claim": (
         "id", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
         "fingerprint", "version", "created_at", "updated_at", "question_id",
-        *_CLAIM_EXTRA, "masked_text", "masked_fingerprint",
+        *_CLAIM_EXTRA, "masked_text", "masked_fingerprint", "masked_places",
     ),
     "claims_historicalclaim": (
         "id", "position", "quote", "start", "end", "statement", "status", "rationale", "reviewed_at",
@@ -261,7 +261,7 @@ def _build(n_claims: int, *, seed: int, progress) -> dict[str, int]:
                     fingerprint, 1 if status == "unreviewed" else 2, when, reviewed_at or when, question_id,
                     finding, "", False, False, "",
                 )
-                out.add("claims_claim", (*row, quote.lower(), fingerprint))
+                out.add("claims_claim", (*row, quote.lower(), fingerprint, ""))
                 history(
                     "claims_historicalclaim",
                     (*row[:6], "unreviewed", "", None, *row[9:14], "", *row[15:]),
@@ -311,7 +311,7 @@ def _build(n_claims: int, *, seed: int, progress) -> dict[str, int]:
             (
                 document_id, title, f"bench-faq-{document_id}", "Benchmark", "NC",
                 f"https://faq.example.org/bench/{document_id}", date(2025, 1, 6), body,
-                hashlib.sha256(body.encode()).hexdigest(), when, when, True, "",
+                hashlib.sha256(body.encode()).hexdigest(), when, when, True, "", "", "",
             ),
         )
         out.add(
