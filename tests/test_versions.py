@@ -16,6 +16,7 @@ from claims.seed import SEED_MANIFEST, load_seed_documents
 from claims.seed_review import load_seed_review
 from faq.importing import ImportOptions, import_faq_text
 from faq.models import ClaimChange, Document, DocumentVersion, Question
+from faq.publishing import set_published
 
 SLUG = "state-benefits-data-sharing-with-ice-in-north-carolina"
 
@@ -355,6 +356,16 @@ def test_the_admin_claim_page_says_the_claim_was_removed_and_where_it_was_last_s
     context = html[html.index('<div class="claim-context">') :]
     context = context[: context.index("</div>")]
     assert f"No longer in this answer. As it read in version 1:</p><p><mark>{gone.quote}</mark>" in context
+
+
+def test_the_removed_notice_of_an_unpublished_document_links_to_no_public_page(client, changed_pair, superuser):
+    edited, gone = changed_pair
+    set_published(Document.objects.filter(slug=SLUG), user=None, published=False)
+    client.force_login(superuser)
+    html = client.get(f"/admin/claims/claim/{gone.pk}/change/").content.decode()
+    notice = html[html.index('<div class="page-change removed"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "it was last seen in version 1, where it read:" in notice and "/versions/" not in notice
 
 
 def test_the_admin_claim_page_shows_the_wording_changed_under_its_verdict_escaped(client, changed_pair, superuser):

@@ -29,14 +29,18 @@ def page_change_notice(claim: Claim) -> SafeString:
             " Its verdict and evidence stay public, shown as applying to that earlier text."
             if claim.has_verdict else ""
         )
+        last_seen = f"version {claim.removed_after_version}"
+        if document.is_published:  # an unpublished document's versions have no public page to link to
+            last_seen = format_html(
+                '<a href="{}">{}</a>', f"{document.get_absolute_url()}versions/{claim.removed_after_version}/", last_seen
+            )
         notices.append(
             format_html(
                 '<div class="page-change removed" role="note"><h2>Removed from the page</h2>'
                 "<p>Version {} of the page no longer has this claim; it was last seen in "
-                '<a href="{}">version {}</a>, where it read:</p><blockquote>{}</blockquote><p>{}</p></div>',
+                "{}, where it read:</p><blockquote>{}</blockquote><p>{}</p></div>",
                 claim.removed_after_version + 1,
-                f"{document.get_absolute_url()}versions/{claim.removed_after_version}/",
-                claim.removed_after_version,
+                last_seen,
                 claim.quote,
                 f"Nothing else changed: its id, citations, flags and history are kept.{verdict}",
             )
