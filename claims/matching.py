@@ -341,11 +341,11 @@ def ensure_bands(texts: set[str]) -> None:
         return
     table = ClaimBand._meta.db_table
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            keys, claim_ids = (list(column) for column in zip(*rows))
-            cursor.execute(
-                f"INSERT INTO {table} (key, claim_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])", [keys, claim_ids]
-            )
+        if connection.vendor == "postgresql":  # binary COPY, as _insert_matches
+            with cursor.connection.cursor().copy(f"COPY {table} (key, claim_id) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int8", "int8"])
+                for row in rows:
+                    copy.write_row(row)
         else:
             cursor.executemany(f"INSERT INTO {table} (key, claim_id) VALUES (%s, %s)", rows)
 

@@ -503,7 +503,10 @@ class ClaimBand(models.Model):
     # The primary key (key, claim) is the index the lookup "which claims have this key" reads.
     pk = models.CompositePrimaryKey("key", "claim")
     key = models.BigIntegerField(help_text="Hash of one band of the masked text's MinHash signature (claims.bands).")
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database, as ClaimMatch: derived rows written only by claims.matching
+    # for claims it has just saved, deleted with their claims by Django's cascade (the index below serves it);
+    # a page of new sentences writes about 3,300 of them.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+", db_constraint=False)
 
     class Meta:
         indexes = [
