@@ -210,7 +210,8 @@ def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_tex
         ensure_bands(old_texts | {masked_fingerprint(s.masked) for s in own_list} - {""})
         # Claims of other groups founded by one of these: their founder's matches are about to be replaced.
         followers = set(
-            Claim.objects.filter(match_group__in=[*own, *gone]).exclude(pk__in=list(own)).order_by().values_list("pk", flat=True)
+            Claim.objects.filter(match_group__in=[*own, *gone]).exclude(pk__in=list(own))
+            .order_by().values_list("pk", flat=True)
         )
         ClaimMatch.objects.filter(Q(claim_id__in=own) | Q(other_id__in=own)).delete()
         by_text: dict[str, set[int]] = defaultdict(set)
@@ -330,7 +331,8 @@ def ensure_bands(texts: set[str]) -> None:
     members: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for where in _in_filters("masked_fingerprint", sorted(texts - keyed), "text"):
         for claim_id, fp, masked in (
-            Claim.objects.filter(where).exclude(masked_text="").order_by("pk").values_list("pk", "masked_fingerprint", "masked_text")
+            Claim.objects.filter(where).exclude(masked_text="").order_by("pk")
+            .values_list("pk", "masked_fingerprint", "masked_text")
         ):
             members[fp].append((claim_id, masked))
     rows = []
