@@ -57,21 +57,23 @@ def _hashes(word: str) -> array:
     return values
 
 
-def band_keys(masked: str) -> list[int]:
-    """The BANDS keys (signed 64-bit) of a masked text; none for a text without words."""
+@lru_cache(maxsize=4096)
+def band_keys(masked: str) -> tuple[int, ...]:
+    """The BANDS keys (signed 64-bit) of a masked text; none for a text without words (cached: matching a
+    page asks for each text's keys twice, to look them up and to store them)."""
     found = words(masked)
     if not found:
-        return []
+        return ()
     minima = array("I", map(min, zip(*(_hashes(w) for w in found))))
     if sys.byteorder == "big":  # pragma: no cover
         minima.byteswap()
     raw = minima.tobytes()
     width = 4 * ROWS
-    return [
+    return tuple(
         int.from_bytes(
             blake2b(raw[band * width : (band + 1) * width], digest_size=8, person=b"band%d" % band).digest(),
             "little",
             signed=True,
         )
         for band in range(BANDS)
-    ]
+    )

@@ -458,8 +458,12 @@ class ClaimMatch(models.Model):
     page, the repeated-claims page and the admin.
     """
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
-    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database (db_constraint=False): these rows are derived, written only by
+    # claims.matching from claims it has just read in the same transaction, and deleted with their claims by
+    # Django's cascade (the indexes below serve it). A page of a series writes about 14,000 of them; their
+    # constraint checks at commit cost PostgreSQL more than all of matching's own work (1,000,000 claims).
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches", db_constraint=False)
+    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     kind = models.CharField(max_length=20, choices=MatchKind)
     score = models.PositiveSmallIntegerField(
         help_text="Similarity of the masked texts, 0-100 (100: the same text but for names)."
@@ -499,7 +503,10 @@ class ClaimBand(models.Model):
     # The primary key (key, claim) is the index the lookup "which claims have this key" reads.
     pk = models.CompositePrimaryKey("key", "claim")
     key = models.BigIntegerField(help_text="Hash of one band of the masked text's MinHash signature (claims.bands).")
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database, as ClaimMatch: derived rows written only by claims.matching
+    # for claims it has just saved, deleted with their claims by Django's cascade (the index below serves it);
+    # a page of new sentences writes about 3,300 of them.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+", db_constraint=False)
 
     class Meta:
         indexes = [

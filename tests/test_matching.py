@@ -315,3 +315,22 @@ def test_when_a_text_s_first_claim_changes_the_next_claim_with_that_text_holds_i
     # A near variant imported later still finds the text through its keys.
     texas = _one_claim_page(import_text, "Texas", "Records in Texas are kept for seven years by an agency.")
     assert ClaimMatch.objects.filter(claim__question__document=texas, other=ohio).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_document_deletes_its_claims_matches_both_ways_and_their_band_keys(import_text):
+    # ClaimMatch and ClaimBand keep no foreign-key constraint in the database: Django's cascade deletes them.
+    from claims.models import ClaimBand
+
+    ohio = _one_claim_page(import_text, "Ohio", "Records in Ohio are kept for seven years by the agency.")
+    texas = _one_claim_page(import_text, "Texas", "Records in Texas are kept for seven years by the agency.")
+    (gone,) = Claim.objects.filter(question__document=ohio)
+    (kept,) = Claim.objects.filter(question__document=texas)
+    assert ClaimMatch.objects.filter(claim=kept, other=gone).exists()
+    assert ClaimBand.objects.filter(claim=gone).exists()
+
+    ohio.delete()
+    assert not ClaimMatch.objects.filter(claim_id=gone.pk).exists()
+    assert not ClaimMatch.objects.filter(other_id=gone.pk).exists()
+    assert not ClaimBand.objects.filter(claim_id=gone.pk).exists()
+    assert ClaimMatch.objects.count() == 0
