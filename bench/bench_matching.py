@@ -114,7 +114,6 @@ def fill_bands(batch: int = 20_000) -> int:
 def wipe():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # claims_claimmatch by name: its rows have no foreign-key constraint for CASCADE to follow.
             cursor.execute(
                 "TRUNCATE faq_document, claims_claim, claims_claimmatch, claims_historicalclaim RESTART IDENTITY CASCADE"
             )
