@@ -340,12 +340,16 @@ def changed_pair(seeded, seed_text):
     return edited, gone
 
 
+def removed_notice(html: str) -> str:
+    notice = html[html.index('<div class="page-change removed"') :]
+    return notice[: notice.index("</div>")]
+
+
 def test_the_admin_claim_page_says_the_claim_was_removed_and_where_it_was_last_seen(client, changed_pair, superuser):
     edited, gone = changed_pair
     client.force_login(superuser)
     html = client.get(f"/admin/claims/claim/{gone.pk}/change/").content.decode()
-    notice = html[html.index('<div class="page-change removed"') :]
-    notice = notice[: notice.index("</div>")]
+    notice = removed_notice(html)
     assert "<h2>Removed from the page</h2>" in notice
     assert "Version 2 of the page no longer has this claim; it was last seen in" in notice
     assert f'href="/faq/{SLUG}/versions/1/">version 1</a>' in notice and gone.quote in notice
@@ -363,8 +367,7 @@ def test_the_removed_notice_of_an_unpublished_document_links_to_no_public_page(c
     set_published(Document.objects.filter(slug=SLUG), user=None, published=False)
     client.force_login(superuser)
     html = client.get(f"/admin/claims/claim/{gone.pk}/change/").content.decode()
-    notice = html[html.index('<div class="page-change removed"') :]
-    notice = notice[: notice.index("</div>")]
+    notice = removed_notice(html)
     assert "it was last seen in version 1, where it read:" in notice and "/versions/" not in notice
 
 

@@ -17,7 +17,14 @@ from claims.admin.common import (
     status_label,
     sync_instance,
 )
-from claims.admin.filters import FlagReasonFilter, HasCitationsFilter, HasOpenFlagsFilter, TriageSuggestionFilter
+from claims.admin.filters import (
+    ChangedSinceVerdictFilter,
+    FlagReasonFilter,
+    HasCitationsFilter,
+    HasOpenFlagsFilter,
+    RemovedFromPageFilter,
+    TriageSuggestionFilter,
+)
 from claims.admin.found_citations import citations_in_claim_text, found_citations
 from claims.admin.inlines import (
     CitationInline,
@@ -30,12 +37,7 @@ from claims.admin.inlines import (
     save_relation_forms,
 )
 from claims.admin.matches import ClaimMatchesAdmin
-from claims.admin.page_change import (
-    ChangedSinceVerdictFilter,
-    RemovedFromPageFilter,
-    page_change_notice,
-    removed_quote_context,
-)
+from claims.admin.page_change import page_change_notice, removed_quote_context
 from claims.forms import ClaimForm, FlagActionForm, ReasonForm, SplitForm
 from claims.models import Claim, ClaimRelation, ClaimStatus, Flag, FlagReason
 from sources.citations import parse_citation
@@ -63,7 +65,7 @@ class ClaimAdmin(ClaimMatchesAdmin, DeskMedia, RefusalsAsFormErrors, NoRevertHis
         FlagReasonFilter,
         HasCitationsFilter,
         HasOpenFlagsFilter,
-        RemovedFromPageFilter,  # claims/admin/page_change.py
+        RemovedFromPageFilter,
         ChangedSinceVerdictFilter,
     ]
     search_fields = ["statement", "quote"]

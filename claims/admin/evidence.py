@@ -9,7 +9,12 @@ from django.db import transaction
 from django.shortcuts import redirect
 
 from claims import workflow
-from claims.admin.common import DeskMedia, NoRevertHistoryAdmin, RefusalsAsFormErrors, sync_instance
+from claims.admin.common import (
+    DeskMedia,
+    NoRevertHistoryAdmin,
+    RefusalsAsFormErrors,
+    sync_instance,
+)
 from claims.admin.inlines import add_citation, attached_message, update_citation
 from claims.forms import CitationForm
 from claims.models import ClaimRelation, Flag

@@ -1,7 +1,7 @@
 """The claims changelist's filters."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from claims.models import ClaimStatus, Flag, FlagReason
 from faq.parsing.triage import RULE_NAMES as TRIAGE_RULE_NAMES
@@ -9,8 +9,10 @@ from sources.models import Citation
 
 
 class YesNoFilter(admin.SimpleListFilter):
+    yes, no = "Yes", "No"
+
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", self.yes), ("no", self.no)]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -34,6 +36,24 @@ class HasOpenFlagsFilter(YesNoFilter):
 
     def condition(self):
         return Exists(Flag.objects.open().filter(claim=OuterRef("pk")))
+
+
+class RemovedFromPageFilter(YesNoFilter):
+    title = "removed from the page"
+    parameter_name = "removed"
+    yes, no = "Removed (kept, with its verdict)", "On the page now"
+
+    def condition(self):
+        return Q(removed_after_version__isnull=False)
+
+
+class ChangedSinceVerdictFilter(YesNoFilter):
+    title = "changed since verdict"
+    parameter_name = "changed_since_verdict"
+    yes = "Yes: wording changed under the verdict"
+
+    def condition(self):
+        return Q(changed_since_verdict=True)
 
 
 class FlagReasonFilter(admin.SimpleListFilter):

@@ -9,8 +9,6 @@ format_html.
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -70,33 +68,3 @@ def removed_quote_context(claim: Claim) -> SafeString:
         claim.removed_after_version,
         claim.quote,
     )
-
-
-class RemovedFromPageFilter(admin.SimpleListFilter):
-    title = "removed from the page"
-    parameter_name = "removed"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Removed (kept, with its verdict)"), ("no", "On the page now")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(removed_after_version__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(removed_after_version__isnull=True)
-        return queryset
-
-
-class ChangedSinceVerdictFilter(admin.SimpleListFilter):
-    title = "changed since verdict"
-    parameter_name = "changed_since_verdict"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Yes: wording changed under the verdict"), ("no", "No")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(changed_since_verdict=True)
-        if self.value() == "no":
-            return queryset.filter(~Q(changed_since_verdict=True))
-        return queryset
