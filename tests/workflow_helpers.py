@@ -7,7 +7,7 @@ from claims import roles, workflow
 from claims.models import Claim
 from sources.models import Source
 
-# The citations each verdict needs, the fewest that satisfy it (DESIGN.md "Status workflow").
+# The citations each verdict needs, the fewest that satisfy it (claims.workflow.VERDICT_NEEDS).
 MINIMAL_STANCES = {
     "supported": ["supports"],
     "partly_supported": ["supports", "context"],
