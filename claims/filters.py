@@ -1,12 +1,11 @@
 """The public claims table's filters; the CSV and JSON exports apply the very same FilterSet."""
 
-import html
-
 import django_filters
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.db.models import Exists, OuterRef, Q
 
+from claims.escaping import escape as _escape
 from claims.models import ClaimStatus, Flag, FlagReason
 from claims.repeated import groups_in_documents
 from faq.models import Document
@@ -106,11 +105,6 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_repeated(self, queryset, name, value):
         # Issue 13: match groups counted over published documents only (claims/repeated.py).
         return queryset.filter(match_group__in=groups_in_documents(int(value)))
-
-
-def _escape(value) -> str:
-    # As a template variable: a safe value as is, anything else escaped.
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:

@@ -1,22 +1,10 @@
-import html
-
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from claims.escaping import escape as _e
+
 register = template.Library()
-
-
-# Django's escape, format_html and format_html_join, without their per-call overhead (lazy-string checks,
-# a SafeString per piece): on the home and document pages those calls were most of the render time.
-# The output is the same: a value that is already safe is kept as is, anything else goes through
-# html.escape (what django.utils.html.escape calls), so imported text is always escaped.
-def _e(value) -> str:
-    if type(value) is int:
-        return str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def _url_maker(viewname: str, kwarg: str, sentinel: str):
