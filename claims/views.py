@@ -13,13 +13,13 @@ from claims import timeline as timeline_of
 from claims.claimreview import claim_review, data_feed, is_published, public_rationale
 from claims.filters import ClaimFilter, fit_document_filter
 from claims.highlight import link_citations
-from faq.views_versions import claim_context, claim_versions
 from claims.models import Claim, ClaimRelation, ClaimStatus, FlagReason, RelationKind
-from claims.workflow import verdict_rules
 from claims.templatetags.public import http_url
+from claims.workflow import verdict_rules
 from config.paging import Key, keyset_page
 from config.public import public_page
 from faq.models import latest_capture_time
+from faq.views_versions import claim_context, claim_versions
 from people.models import public_byline
 from sources.citations import find_citations
 from sources.models import Source, Stance
@@ -165,7 +165,9 @@ def claim_detail(request, pk):
     claim = get_object_or_404(
         Claim.objects.visible()
         .select_related("question__document", "reviewed_by__staff_profile")
-        .annotate(captured_at=latest_capture_time("question__document")),
+        .annotate(captured_at=latest_capture_time("question__document"))
+        # The page shows the document's title and facts, never its whole text.
+        .defer("question__document__body"),
         pk=pk,
     )
     citations = list(claim.citations.select_related("source").order_by("source__title", "pinpoint"))
@@ -179,6 +181,15 @@ def claim_detail(request, pk):
         to_claim__question__document__is_published=True,
     ).select_related(
         "from_claim__question__document", "to_claim__question__document"
+    ).only(
+        # What the related list shows of each side: not every column of two claims, questions and documents
+        # (a document's whole body among them), which cost more to compile and send than the list itself.
+        "kind", "note", "from_claim_id", "to_claim_id",
+        *(
+            f"{side}__{field}"
+            for side in ("from_claim", "to_claim")
+            for field in ("statement", "status", "question__number", "question__document__title")
+        ),
     )
     contradicting, related = related_claims(claim, relations)
     # Only the reason: a flag's note is internal.
