@@ -90,6 +90,17 @@ def too_wide(page, name, width) -> list[str]:
     return [f"{name} at {width} px is {scroll_width} px wide"] if scroll_width > width else []
 
 
+def tables_cut(page, name, width) -> list[str]:
+    """At desktop width every table fits its box: no column hidden behind a sideways scroll inside the page."""
+    if width < 1024:
+        return []  # a phone may scroll a wide table inside its own box
+    cut = page.evaluate(
+        "[...document.querySelectorAll('.table-container')]"
+        ".filter(box => box.scrollWidth > box.clientWidth).map(box => [box.scrollWidth, box.clientWidth])"
+    )
+    return [f"{name} at {width} px: a table {inner} px wide in a box of {outer} px" for inner, outer in cut]
+
+
 def shoot(page, name, width):
     """With SCREENSHOTS=folder, keep a full-page screenshot of each page looked at."""
     folder = os.environ.get("SCREENSHOTS")
@@ -130,7 +141,7 @@ def test_no_page_has_a_serious_or_critical_axe_violation(chromium, live_server, 
             results = axe.run(page)
             report[f"{name} @{width}"] = summary(results)
             failures += [f"{name} ({path}) at {width} px: {line}" for line in blocking(results)]
-            failures += too_wide(page, name, width)
+            failures += too_wide(page, name, width) + tables_cut(page, name, width)
             shoot(page, name, width)
         sign_in(page, live_server.url, "rhea")
         for name, path in admin_pages.items():
