@@ -2,8 +2,8 @@
 
 import django_filters
 from django import forms
-from django.forms.renderers import DjangoTemplates
 from django.db.models import Exists, OuterRef, Q
+from django.forms.renderers import DjangoTemplates
 
 from claims.escaping import escape as _escape
 from claims.models import ClaimStatus, Flag, FlagReason
@@ -80,13 +80,6 @@ class ClaimFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("removed"):
             queryset = queryset.filter(removed_after_version__isnull=True)
         return super().filter_queryset(queryset)
-
-    @property
-    def qs(self):
-        # Unbound (no parameters at all), django-filter skips filter_queryset: the default still applies.
-        if not self.is_bound and not hasattr(self, "_qs"):
-            self._qs = self.queryset.all().filter(removed_after_version__isnull=True)
-        return super().qs
 
     def filter_removed(self, queryset, name, value):
         return queryset.filter(removed_after_version__isnull=False) if value == "removed" else queryset

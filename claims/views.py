@@ -35,7 +35,9 @@ def json_for_script(data) -> str:
 
 
 def _filterset(request) -> ClaimFilter:
-    return ClaimFilter(request.GET or None, queryset=Claim.objects.visible())
+    # Always bound, even with no parameters: the defaults (current claims only) then apply in one place,
+    # filter_queryset, for the table and the exports alike.
+    return ClaimFilter(request.GET, queryset=Claim.objects.visible())
 
 
 @public_page
@@ -43,7 +45,7 @@ def claim_list(request):
     """The claims table: filters, sorts by id, document or status, and keyset pages of 50."""
     filterset = _filterset(request)
     # A filter that does not validate shows its error and no rows, never every row.
-    claims = filterset.qs if filterset.is_valid() or not filterset.is_bound else Claim.objects.none()
+    claims = filterset.qs if filterset.is_valid() else Claim.objects.none()
     page, sorting = listing.table_page(claims, request.GET)
     total, more = listing.claim_total(claims)
     fit_document_filter(filterset.form)
@@ -71,7 +73,7 @@ def _filtered_rows(request):
     every claim streams in memory that does not grow with the table.
     """
     filterset = _filterset(request)
-    if filterset.is_bound and not filterset.is_valid():
+    if not filterset.is_valid():
         problems = "".join(
             f"{field}: {' '.join(errors)}\n" for field, errors in filterset.errors.items()
         )
