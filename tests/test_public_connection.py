@@ -42,3 +42,24 @@ def test_a_page_after_the_kept_connection_died_is_served(client, small_document,
     finally:
         connection.settings_dict["CONN_MAX_AGE"] = 0
         connection.close()
+
+
+def test_a_page_after_the_server_forgot_the_prepared_data_version_is_served(client, small_document, settings):
+    """A pooler's DISCARD ALL (or DEALLOCATE ALL) drops the prepared statement of the data version: prepared again."""
+    settings.PUBLIC_PAGE_CACHE = False
+    connection.settings_dict["CONN_MAX_AGE"] = 600
+    connection.close_at = None
+    try:
+        first = client.get("/claims/")
+        assert first.status_code == 200
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+
+        again = client.get("/claims/")
+
+        assert again.status_code == 200
+        assert b"<h1>Claims</h1>" in again.content
+        assert again["ETag"] == first["ETag"]  # the same data: the same version
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+        connection.close()
