@@ -12,7 +12,7 @@ from django.db import connection
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: a backend terminated, prepared statements dropped"),
 ]
 
 
