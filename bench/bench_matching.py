@@ -167,8 +167,8 @@ def build_synthetic(n: int, per_document: int = 150) -> None:
             raise SystemExit("the synthetic set is built with PostgreSQL's generate_series; use --claims 0 on SQLite")
         cursor.execute(
             """INSERT INTO faq_document (title, slug, category, jurisdiction, source_url, body, content_sha256,
-                   is_published, gone_reason, created_at, updated_at)
-               SELECT 'Synthetic ' || d, 'synthetic-' || d, '', '', '', '', '', false, '', now(), now()
+                   is_published, gone_reason, check_etag, check_last_modified, created_at, updated_at)
+               SELECT 'Synthetic ' || d, 'synthetic-' || d, '', '', '', '', '', false, '', '', '', now(), now()
                FROM generate_series(1, %s) d""",
             [documents],
         )
@@ -187,11 +187,11 @@ def build_synthetic(n: int, per_document: int = 150) -> None:
                 WHERE q.question = 'Synthetic?'
             )
             INSERT INTO claims_claim (question_id, position, quote, start, "end", statement, status, rationale, finding,
-                fingerprint, masked_text, masked_fingerprint, triage_rule, triage_pending, changed_since_verdict, reviewed_quote,
+                fingerprint, masked_text, masked_fingerprint, masked_places, triage_rule, triage_pending, changed_since_verdict, reviewed_quote,
                 version, created_at, updated_at)
             SELECT question_id, position, quote, 0, length(quote), quote, 'unreviewed', '', '',
                    encode(sha256(convert_to(quote, 'UTF8')), 'hex'), quote,
-                   encode(sha256(convert_to(quote || '#', 'UTF8')), 'hex'), '', false, false, '', 1, now(), now()
+                   encode(sha256(convert_to(quote || '#', 'UTF8')), 'hex'), '', '', false, false, '', 1, now(), now()
             FROM made
             """,
             [vocabulary, len(vocabulary), per_document],
