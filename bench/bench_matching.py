@@ -115,7 +115,8 @@ def wipe():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "TRUNCATE faq_document, claims_claim, claims_textmatch, claims_historicalclaim RESTART IDENTITY CASCADE"
+                "TRUNCATE faq_document, claims_claim, claims_claimband, claims_textmatch, claims_historicalclaim "
+                "RESTART IDENTITY CASCADE"
             )
         else:
             for table in ("claims_claimband", "claims_textmatch", "claims_historicalclaim", "claims_claim", "faq_question", "faq_document"):
@@ -222,7 +223,7 @@ def measure(states: list[str], make_text=new_document_text, prefix: str = "new")
     found: list[int] = []
     postgres = connection.vendor == "postgresql"
 
-    def timed_match(document):
+    def timed_match(document, **options):
         # The foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED): the import's own checks are
         # run here, before matching, and matching's (one per ClaimBand row it wrote; TextMatch rows have no
         # foreign key) after it, inside its time; otherwise the commit would charge them all to the import.
@@ -231,7 +232,7 @@ def measure(states: list[str], make_text=new_document_text, prefix: str = "new")
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         t0 = time.perf_counter()
-        found.append(match_document(document))
+        found.append(match_document(document, **options))
         if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

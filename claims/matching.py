@@ -242,7 +242,7 @@ def _signatures(queryset, *, stored: bool = True, extra: dict | None = None) -> 
     return signatures
 
 
-def match_document(document, *, recompute: set[str] | None = None) -> int:
+def match_document(document, *, recompute: set[str] | None = None, fresh: bool = False) -> int:
     """Match every claim of `document` against the other documents'; return how many of its claims match.
 
     Called by the importer once the claims are saved (one transaction with
@@ -254,10 +254,12 @@ def match_document(document, *, recompute: set[str] | None = None) -> int:
     `recompute`: a set of texts (masked fingerprints) whose near matches are
     searched again even if known (`match_claims` passes one set through its
     run: each text is searched once); each text searched is added to it.
+    `fresh`: the claims were all just created by the importer (Claim.from_span),
+    their masked fields are read, not computed again from the quotes.
     """
     if document.matching_jurisdiction != document_jurisdiction(document.jurisdiction, document.title):
         document.save(update_fields=["matching_jurisdiction"])  # derived on save; a row written around it
-    return _match(document.pk, Claim.objects.filter(question__document=document), recompute=recompute)
+    return _match(document.pk, Claim.objects.filter(question__document=document), recompute=recompute, fresh=fresh)
 
 
 def rematch_claims(claim_ids, *, gone=(), gone_texts=()) -> int:
@@ -275,11 +277,11 @@ def rematch_claims(claim_ids, *, gone=(), gone_texts=()) -> int:
     return _match(document_id, claims, gone=set(gone), gone_texts=set(gone_texts) - {""})
 
 
-def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_texts=(), recompute=None) -> int:
+def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_texts=(), recompute=None, fresh=False) -> int:
     """Match the claims of `queryset` (all of one document) against every other document's; see match_document."""
     with transaction.atomic():
         stored: dict[int, tuple] = {}
-        own = _signatures(queryset, stored=False, extra=stored)
+        own = _signatures(queryset, stored=fresh, extra=stored)
         if not own:
             ensure_bands(set(gone_texts))
             assign_groups(set(Claim.objects.filter(match_group__in=list(gone)).values_list("pk", flat=True)))
@@ -324,7 +326,8 @@ def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_tex
                 .order_by().values_list("pk", flat=True)
             )
         known = {s.id: (s.document_id, s.fingerprint, s.text, stored[s.id][3]) for s in own.values()}
-        groups = assign_groups(set(own) | followers, known=known)
+        unshared = {text for text in texts if held.get(text, 0) <= mine[text]}
+        groups = assign_groups(set(own) | followers, known=known, unshared=unshared)
     return sum(1 for pk in own if groups.get(pk) is not None)
 
 
@@ -344,27 +347,36 @@ def _store_near(firsts: list[Signature]) -> None:
             wanted[key].add(s.text)
     if not wanted:
         return
-    sharing: dict[str, set[str]] = defaultdict(set)  # text -> texts found
-    found: dict[str, tuple[str, str]] = {}  # text -> (masked, quote)
-    # The representatives' texts come with the keys (one join, not a second lookup by id).
+    # The keys' claims first (an index-only scan of the primary key), then each claim's text once: a text
+    # sharing several keys came back once per key with its text and quote when they were joined (3,000 rows
+    # of text for a page of new sentences at 1,000,000 claims).
+    sharing: dict[int, set[str]] = defaultdict(set)  # representative claim -> own texts sharing a key
     for where in _in_filters("key", sorted(wanted), "bigint"):
-        for key, fp, masked, quote in ClaimBand.objects.filter(where).order_by().values_list(
-            "key", "claim__masked_fingerprint", "claim__masked_text", "claim__quote"
+        for key, claim_id in ClaimBand.objects.filter(where).order_by().values_list("key", "claim_id"):
+            sharing[claim_id].update(wanted[key])
+    near: list[tuple[Signature, int, str, int]] = []  # (own text, representative, its text, score)
+    by_text = {s.text: s for s in firsts}
+    for where in _in_filters("pk", sorted(sharing), "bigint"):
+        for claim_id, fp, masked in Claim.objects.filter(where).order_by().values_list(
+            "pk", "masked_fingerprint", "masked_text"
         ):
-            found[fp] = (masked, quote)
-            for text in wanted[key]:
-                sharing[text].add(fp)
+            for text in sharing[claim_id]:
+                s = by_text[text]
+                if fp == s.text or not fp:
+                    continue
+                # The ratio first (with a cutoff it is quick to refuse); the meaning key only of the few near.
+                value = int(fuzz.ratio(s.masked, masked, score_cutoff=THRESHOLD))
+                if value >= THRESHOLD:
+                    near.append((s, claim_id, fp, value))
+    quotes = {}
+    for where in _in_filters("pk", sorted({claim_id for _, claim_id, _, _ in near}), "bigint"):
+        quotes.update((pk, (masked, quote)) for pk, masked, quote in Claim.objects.filter(where).order_by()
+                      .values_list("pk", "masked_text", "quote"))
     rows: set[tuple[str, str, int]] = set()
-    for s in firsts:
-        for fp in sharing.get(s.text, ()):
-            if fp == s.text or not fp:
-                continue
-            masked, quote = found[fp]
-            # The ratio first (with a cutoff it is quick to refuse); the meaning key only of the few near.
-            value = int(fuzz.ratio(s.masked, masked, score_cutoff=THRESHOLD))
-            if value >= THRESHOLD and meaning_key(masked, quote) == s.key:
-                rows.add((s.text, fp, value))
-                rows.add((fp, s.text, value))
+    for s, claim_id, fp, value in near:
+        if meaning_key(*quotes[claim_id]) == s.key:
+            rows.add((s.text, fp, value))
+            rows.add((fp, s.text, value))
     _insert_text_matches(sorted(rows))
 
 
@@ -485,7 +497,9 @@ def _holding(texts: set[str], fps: set[str]):
     yield from _in_filters("fingerprint", sorted(fps), "text")
 
 
-def assign_groups(claim_ids: set[int], *, known: dict[int, tuple] | None = None) -> dict[int, int | None]:
+def assign_groups(
+    claim_ids: set[int], *, known: dict[int, tuple] | None = None, unshared: set[str] = frozenset()
+) -> dict[int, int | None]:
     """Give each of these claims its match_group from what it matches: the group of a founder it matches.
 
     A group is what a reader takes for "the same claim": every member
@@ -500,7 +514,9 @@ def assign_groups(claim_ids: set[int], *, known: dict[int, tuple] | None = None)
     Only the founders and the claims without a group among the matches are
     read (a new copy of a sentence a series repeats 44 times reads its
     family's founder, not its 44 copies). `known`: (document, fingerprint,
-    masked fingerprint, group) of claims already read.
+    masked fingerprint, group) of claims already read; `unshared`: texts no
+    other claim holds (a page of new sentences), not looked up again unless
+    a TextMatch row joins them to another text.
     """
     if not claim_ids:
         return {}
@@ -515,7 +531,8 @@ def assign_groups(claim_ids: set[int], *, known: dict[int, tuple] | None = None)
     for where in _in_filters("text", sorted(texts), "text"):
         for text, other in TextMatch.objects.filter(where).values_list("text", "other"):
             near_of[text].add(other)
-    all_texts = texts.union(*near_of.values())
+    alone = {text for text in unshared if not near_of.get(text)}
+    all_texts = (texts - alone).union(*near_of.values())
     fps = {fp for _, fp, _, _ in info.values()}
     heads: dict[int, tuple] = dict(info)  # founders and claims without a group, among the matches
     for where in _holding(all_texts, fps):
@@ -548,7 +565,7 @@ def assign_groups(claim_ids: set[int], *, known: dict[int, tuple] | None = None)
     has_match: set[int] = set()
     if lonely:
         docs: dict[tuple, set] = defaultdict(set)
-        l_texts = {info[pk][2] for pk in lonely if info[pk][2]}
+        l_texts = {info[pk][2] for pk in lonely if info[pk][2]} - alone
         l_texts |= set().union(*(near_of.get(t, set()) for t in l_texts))
         for where in _holding(l_texts, {info[pk][1] for pk in lonely}):
             for document, fp, text in (

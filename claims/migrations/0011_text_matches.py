@@ -11,12 +11,14 @@ when it is read (claims.matching). Forwards, on a database holding matches:
   family that this splits gets band keys for its new part;
 - every near ClaimMatch (different fingerprints and masked fingerprints)
   becomes the TextMatch row of its two texts; the exact ones need none;
-- ClaimMatch is dropped. Match groups are kept as they were.
+- ClaimMatch is dropped; ClaimBand keeps its foreign key in Django but not
+  in the database (no check per key written). Match groups are kept.
 
 `manage.py match_claims` computes everything again from the claims (the
 near texts searched once per text), as after any change of the masking lists.
 """
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 from claims.bands import band_keys
@@ -101,6 +103,11 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(convert, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='claimband',
+            name='claim',
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claim'),
+        ),
         migrations.DeleteModel(
             name='ClaimMatch',
         ),
