@@ -293,12 +293,7 @@ def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_tex
         ]
         _update_claims(["masked_text", "masked_fingerprint", "masked_places"], changed)
         texts = {s.text for s in own.values()}
-        if changed:
-            ClaimBand.objects.filter(claim_id__in=[row[-1] for row in changed]).delete()
-            ensure_bands({stored[row[-1]][1] for row in changed} | set(gone_texts) | texts - {""})
-        else:
-            ensure_bands((texts | set(gone_texts)) - {""})
-        # Texts first seen (no claim but these holds them) have their near texts searched and stored.
+        # How many claims hold each text: those only these claims hold are first seen.
         mine: dict[str, int] = defaultdict(int)
         for s in own.values():
             mine[s.text] += 1
@@ -309,6 +304,20 @@ def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_tex
                 .annotate(n=Count("pk")).values_list("masked_fingerprint", "n")
             )
         new_texts = {text for text in texts if held.get(text, 0) <= mine[text]}
+        if changed:
+            ClaimBand.objects.filter(claim_id__in=[row[-1] for row in changed]).delete()
+            ensure_bands({stored[row[-1]][1] for row in changed} | set(gone_texts) | texts - {""})
+        elif fresh:
+            # New claims hold no keys yet: a text no other claim holds gets its keys under its first claim here
+            # without looking (a page of new sentences); the others are checked (a series' texts have theirs).
+            firsts = {}
+            for s in sorted(own.values(), key=lambda s: s.id):
+                if s.text in new_texts and s.text:
+                    firsts.setdefault(s.text, s)
+            _store_bands([(key, s.id) for s in firsts.values() for key in set(band_keys(s.masked))])
+            ensure_bands((texts - new_texts | set(gone_texts)) - {""})
+        else:
+            ensure_bands((texts | set(gone_texts)) - {""})
         if recompute is not None:
             new_texts |= texts - recompute
             recompute |= texts
@@ -452,6 +461,11 @@ def ensure_bands(texts: set[str]) -> None:
     for family in members.values():
         claim_id, masked = family[0]
         rows.extend((key, claim_id) for key in set(band_keys(masked)))
+    _store_bands(rows)
+
+
+def _store_bands(rows: list[tuple[int, int]]) -> None:
+    """Store ClaimBand rows (key, claim)."""
     if not rows:
         return
     table = ClaimBand._meta.db_table
