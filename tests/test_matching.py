@@ -392,3 +392,17 @@ def test_the_same_masked_text_with_other_acronyms_is_another_family(import_text)
     assert a.masked_text == b.masked_text and a.masked_fingerprint != b.masked_fingerprint
     assert not _matches(a) and a.match_group is None
     assert _all_matches() == _brute_force()
+
+
+@pytest.mark.django_db
+def test_kinds_read_in_sql_are_classify_s_for_copies_near_variants_and_other_states(import_text):
+    nc = "Data Sharing in North Carolina\n\n1. Shared?\n\nIn North Carolina, state benefits data is shared with ICE on a regular basis.\n"
+    import_text(nc, slug="nc")
+    import_text(nc.replace("Data Sharing in", "Data Sharing With ICE in"), slug="nc-copy")  # a duplicate
+    import_text(nc.replace("on a regular basis", "on a regular basis too"), slug="nc-near")  # similar
+    import_text(nc.replace("North Carolina", "Idaho"), slug="idaho")  # other jurisdiction
+    import_text(nc.replace("Data Sharing in North Carolina", "Data Sharing"), slug="no-place")  # title names none
+    stored = _all_matches()
+    assert stored == _brute_force()
+    assert {kind for _, _, kind, _ in stored} == {MatchKind.DUPLICATE, MatchKind.SIMILAR, MatchKind.OTHER_JURISDICTION}
+    assert TextMatch.objects.count() == 2  # the near variant's text and the others', both ways
