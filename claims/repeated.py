@@ -1,4 +1,4 @@
-"""Public pages of claims repeated across documents: read from the matches stored at import, never computed here.
+"""Public pages of claims repeated across documents: read from what matching stored at import (claims.matching), never computed here.
 
 - `elsewhere(claim)`: for the claim page, "the same claim appears in N other
   documents" with a bounded list (one query, however many matches).
