@@ -157,7 +157,8 @@ def test_a_generated_series_gives_the_expected_exact_and_near_matches(seed_docum
 def test_a_near_match_with_a_changed_word_is_found_and_scored_below_100(import_text):
     first = import_text("A FAQ about Idaho\n\n1. Is data shared?\n\nIndividuals in Idaho may feel their privacy invaded as their sensitive personal information is shared.\n", slug="a")
     second = import_text("A FAQ about Ohio\n\n1. Is data shared?\n\nIndividuals in Ohio may feel their privacy is invaded as their sensitive personal information is shared.\n", slug="b")
-    [(_, kind, value)] = _matches(Claim.objects.get(question__document=first))
+    [(other, kind, value)] = _matches(Claim.objects.get(question__document=first))
+    assert other.question.document_id == second.pk
     assert kind == MatchKind.OTHER_JURISDICTION
     assert 90 <= value < 100
     # One row per pair of texts, both ways; none for the claims themselves.
