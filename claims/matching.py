@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from rapidfuzz import fuzz
 
@@ -175,6 +175,33 @@ class Match:
 MATCH_ORDER = ("match_kind", "-match_score", "question__document__title", "pk")
 
 
+class _TextOrNear(Func):
+    """`column` is `text` or a text a TextMatch row joins to it, as one condition an index can serve.
+
+    On PostgreSQL `= ANY(ARRAY(SELECT …))`: the texts are read once (an
+    init plan) and the claims looked up by index, OR-ed with the fingerprint
+    lookup; `IN (SELECT …)` under an OR cannot use an index, and the planner
+    read every claim of every published document instead.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, text: str):
+        super().__init__(column)
+        self.text = text
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        table = TextMatch._meta.db_table
+        if connection.vendor == "postgresql":
+            return (
+                f"{column} = ANY(ARRAY(SELECT other FROM {table} WHERE text = %s) || %s::varchar)",
+                [*params, self.text, self.text],
+            )
+        return f"{column} IN (SELECT other FROM {table} WHERE text = %s UNION ALL SELECT %s)", [*params, self.text, self.text]
+
+
 def matches_of(claim: Claim):
     """The claims of other documents that match `claim`: a queryset of Claim (one query, no similarity work)
     annotated with `match_kind` and `match_score`, in no order (MATCH_ORDER is the pages' order).
@@ -187,7 +214,7 @@ def matches_of(claim: Claim):
     text, fp = claim.masked_fingerprint, claim.fingerprint
     found = Q(fingerprint=fp)
     if text:
-        found |= Q(masked_fingerprint=text) | Q(masked_fingerprint__in=TextMatch.objects.filter(text=text).values("other"))
+        found |= Q(_TextOrNear(F("masked_fingerprint"), text))
     own_places = claim.masked_places if claim.masked_text else " ".join(sorted(places(claim.quote)))
     same_place = Q(masked_places=own_places)
     if document.matching_jurisdiction:
