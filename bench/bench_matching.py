@@ -47,7 +47,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from claims.bands import band_keys  # noqa: E402
-from claims.masking import STATES, mask, masked_fingerprint, places  # noqa: E402
+from claims.masking import STATES, masked_fields  # noqa: E402
 from claims.matching import match_document  # noqa: E402
 from claims.models import Claim  # noqa: E402
 from faq.importing import ImportOptions, import_faq_text  # noqa: E402
@@ -115,10 +115,11 @@ def wipe():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "TRUNCATE faq_document, claims_claim, claims_claimmatch, claims_historicalclaim RESTART IDENTITY CASCADE"
+                "TRUNCATE faq_document, claims_claim, claims_claimband, claims_textmatch, claims_historicalclaim "
+                "RESTART IDENTITY CASCADE"
             )
         else:
-            for table in ("claims_claimband", "claims_claimmatch", "claims_historicalclaim", "claims_claim", "faq_question", "faq_document"):
+            for table in ("claims_claimband", "claims_textmatch", "claims_historicalclaim", "claims_claim", "faq_question", "faq_document"):
                 cursor.execute(f"DELETE FROM {table}")
 
 
@@ -141,13 +142,12 @@ def build_series(states: list[str]) -> None:
         claims = []
         for claim in template:
             quote = claim.quote.replace("North Carolina", state)
-            masked = mask(quote)
+            masked, masked_fp, named = masked_fields(quote)
             claims.append(
                 Claim(
                     question=new_questions[claim.question.number], position=claim.position, quote=quote,
                     start=claim.start, end=claim.start + len(quote), statement=quote, fingerprint=fingerprint(quote),
-                    masked_text=masked, masked_fingerprint=masked_fingerprint(masked), match_group=claim.pk,
-                    masked_places=" ".join(sorted(places(quote))),
+                    masked_text=masked, masked_fingerprint=masked_fp, match_group=claim.pk, masked_places=named,
                 )
             )
         Claim.objects.bulk_create(claims)
@@ -167,8 +167,9 @@ def build_synthetic(n: int, per_document: int = 150) -> None:
             raise SystemExit("the synthetic set is built with PostgreSQL's generate_series; use --claims 0 on SQLite")
         cursor.execute(
             """INSERT INTO faq_document (title, slug, category, jurisdiction, source_url, body, content_sha256,
-                   is_published, gone_reason, created_at, updated_at)
-               SELECT 'Synthetic ' || d, 'synthetic-' || d, '', '', '', '', '', false, '', now(), now()
+                   matching_jurisdiction, is_published, gone_reason, check_etag, check_last_modified, created_at,
+                   updated_at)
+               SELECT 'Synthetic ' || d, 'synthetic-' || d, '', '', '', '', '', '', false, '', '', '', now(), now()
                FROM generate_series(1, %s) d""",
             [documents],
         )
@@ -187,11 +188,11 @@ def build_synthetic(n: int, per_document: int = 150) -> None:
                 WHERE q.question = 'Synthetic?'
             )
             INSERT INTO claims_claim (question_id, position, quote, start, "end", statement, status, rationale, finding,
-                fingerprint, masked_text, masked_fingerprint, triage_rule, triage_pending, changed_since_verdict, reviewed_quote,
+                fingerprint, masked_text, masked_fingerprint, masked_places, triage_rule, triage_pending, changed_since_verdict, reviewed_quote,
                 version, created_at, updated_at)
             SELECT question_id, position, quote, 0, length(quote), quote, 'unreviewed', '', '',
                    encode(sha256(convert_to(quote, 'UTF8')), 'hex'), quote,
-                   encode(sha256(convert_to(quote || '#', 'UTF8')), 'hex'), '', false, false, '', 1, now(), now()
+                   encode(sha256(convert_to(quote || '#', 'UTF8')), 'hex'), '', '', false, false, '', 1, now(), now()
             FROM made
             """,
             [vocabulary, len(vocabulary), per_document],
@@ -222,16 +223,16 @@ def measure(states: list[str], make_text=new_document_text, prefix: str = "new")
     found: list[int] = []
     postgres = connection.vendor == "postgresql"
 
-    def timed_match(document):
+    def timed_match(document, **options):
         # The foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED): the import's own checks are
-        # run here, before matching, and matching's (one per ClaimMatch and ClaimBand row it wrote) after it,
-        # inside its time; otherwise the commit would charge them all to the import.
+        # run here, before matching, and matching's (one per ClaimBand row it wrote; TextMatch rows have no
+        # foreign key) after it, inside its time; otherwise the commit would charge them all to the import.
         if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         t0 = time.perf_counter()
-        found.append(match_document(document))
+        found.append(match_document(document, **options))
         if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -279,7 +280,7 @@ def main():
     for label, make_text, prefix in (("series", new_document_text, "new"), ("unseen", unseen_document_text, "unseen")):
         imports, matches, sizes, found = measure(states, make_text, prefix)
         ratios = [m / i for m, i in zip(matches, imports)]
-        print(f"{label} page: {statistics.median(sizes)} claims; pairs found per import: {found}")
+        print(f"{label} page: {statistics.median(sizes)} claims; claims matched per import: {found}")
         print(f"  import without matching: median {statistics.median(imports) * 1000:.0f} ms")
         print(f"  matching:                median {statistics.median(matches) * 1000:.0f} ms")
         print(f"  ratio matching / import: median {statistics.median(ratios):.2f} (max {max(ratios):.2f})")

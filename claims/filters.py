@@ -56,7 +56,7 @@ class ClaimFilter(django_filters.FilterSet):
         label="Open flag", choices=FlagReason.choices, empty_label="Any or none", method="filter_flag"
     )
     has_citations = django_filters.BooleanFilter(label="Has citations", method="filter_citations", widget=AnyYesNo)
-    # Issue 13: claims found in at least N published documents (matches stored at import).
+    # Issue 13: claims found in at least N published documents (match groups stored at import).
     repeated = django_filters.NumberFilter(
         label="Repeated in at least N documents", method="filter_repeated", min_value=2, max_value=100_000
     )

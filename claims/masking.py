@@ -124,6 +124,37 @@ def mask(text: str) -> str:
     return normalise(text)
 
 
-def masked_fingerprint(masked: str) -> str:
-    """sha256 of a masked text: claims equal but for names share it (an exact lookup on an index)."""
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+_MASKED_ACRONYMS = frozenset(name.casefold() for name in AGENCIES if name.isupper())
+
+
+def acronyms(quote: str) -> frozenset[str]:
+    """The acronyms of a quote that masking keeps ("ICE" is not "IRS"), state codes and masked agencies aside.
+
+    The masked text is casefolded, so it does not tell "ICE" from "ice": a near match must keep them
+    (claims.matching.meaning_key), and the masked fingerprint counts them."""
+    return frozenset(a for a in _ACRONYM.findall(quote) if a not in STATES and a.casefold() not in _MASKED_ACRONYMS)
+
+
+def masked_fingerprint(masked: str, kept: frozenset[str] | tuple = ()) -> str:
+    """sha256 of a masked text and the acronyms its quote keeps: the key of a family of claims equal but for
+    names (an exact lookup on an index). Claims sharing it have the same meaning key (claims.matching), so
+    they match one another without comparing them; without acronyms it is the hash of the masked text alone."""
+    if kept:
+        masked = masked + "\x1f" + " ".join(sorted(kept))
     return hashlib.sha256(masked.encode("utf-8")).hexdigest()
+
+
+def masked_fields(quote: str) -> tuple[str, str, str]:
+    """(masked text, masked fingerprint, places) of a quote, as Claim stores them (masked_text,
+    masked_fingerprint, masked_places): the importer fills them when it creates the claims."""
+    masked = mask(quote)
+    return masked, masked_fingerprint(masked, acronyms(quote)), " ".join(sorted(places(quote)))
+
+
+def document_jurisdiction(jurisdiction: str, title: str) -> str:
+    """The document's jurisdiction code, else the one state its title names, else ''."""
+    if jurisdiction:
+        return jurisdiction.strip().upper()
+    named = places(title)
+    return next(iter(named)) if len(named) == 1 else ""

@@ -1,31 +1,42 @@
 """Claims across documents: the same assertion found in other documents, at import, never per request.
 
-For each claim of a newly imported document, `match_document` finds the
-claims of other documents that say the same thing and stores them as
-ClaimMatch rows (both ways) with a shared `Claim.match_group`:
+Two claims of different documents match (classify) when
 
-- exact: the same normalised text (`Claim.fingerprint`);
-- near: the same text with the names of places, agencies and programmes
-  masked (claims.masking), allowing small wording changes: rapidfuzz's
-  `ratio` of the masked texts is at least THRESHOLD, and the words that carry
-  a claim's meaning - negations, modal and legal verbs ("requires" /
-  "prohibits"), quantifiers and every number or year - are the same.
+- exact: they have the same normalised text (`Claim.fingerprint`);
+- near: their texts with the names of places, agencies and programmes
+  masked (claims.masking) are close: rapidfuzz's `ratio` of the masked texts
+  is at least THRESHOLD, and the words that carry a claim's meaning -
+  negations, modal and legal verbs ("requires" / "prohibits"), quantifiers,
+  every number or year and the acronyms ("ICE" / "IRS") - are the same.
 
-Each match has a kind (MatchKind): a *duplicate* is the same text in a
-document of the same jurisdiction (a copy of the page: its verdict may be
-applied in one step); *other jurisdiction* is the same wording about another
-state (a lead only: a verdict on North Carolina law says nothing of Idaho's);
-*similar* is close wording in the same jurisdiction (a lead).
+What is stored is one thing per *family of copies*, not a row per pair:
 
-Candidates come from B-tree lookups, so the cost does not grow with the
-table and is the same on SQLite and PostgreSQL: the exact and masked
-fingerprints, and the LSH band keys of the masked text (claims.bands, a
-ClaimBand row per key), which find texts sharing most of their words;
-rapidfuzz then scores each distinct candidate text once.
+- a family is the claims with the same masked fingerprint (the masked text
+  and the acronyms its quote keeps): its members match one another, and
+  claims with the same fingerprint match, without any row;
+- two families whose texts are near are joined by a TextMatch row (both
+  ways), written when one of the texts is first seen. A page of a series,
+  whose texts are all known, writes no row at all.
+
+The kind of a match (MatchKind) is derived when it is read (matches_of), from
+the two claims' fingerprints, masked places and documents' jurisdictions
+(Document.matching_jurisdiction, derived on save): a *duplicate* is the same
+text in a document of the same jurisdiction (a copy of the page: its verdict
+may be applied in one step); *other jurisdiction* is the same wording about
+another state (a lead only: a verdict on North Carolina law says nothing of
+Idaho's); *similar* is close wording in the same jurisdiction (a lead).
+classify() is the definition; matches_of() says the same in SQL (tested
+against it pair by pair).
+
+Near candidates come from B-tree lookups, so the cost does not grow with the
+table and is the same on SQLite and PostgreSQL: the LSH band keys of the
+masked text (claims.bands, ClaimBand rows, one set per family), which find
+texts sharing most of their words; rapidfuzz then scores each distinct
+candidate text once.
 
 Match groups (Claim.match_group) are "the same claim" as a reader expects:
 every member matches its group's founder, so near matches do not chain
-(assign_groups).
+(assign_groups); a new copy joins the group of its family's founder.
 """
 
 from __future__ import annotations
@@ -36,14 +47,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.utils import timezone
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from rapidfuzz import fuzz
 
-from claims.masking import AGENCIES, STATES, mask, masked_fingerprint, places
 from claims.bands import band_keys
-from claims.models import Claim, ClaimBand, ClaimMatch, MatchKind
+from claims.masking import acronyms, document_jurisdiction, mask, masked_fingerprint, places
+from claims.models import Claim, ClaimBand, MatchKind, TextMatch
+
+__all__ = ["THRESHOLD", "Match", "classify", "document_jurisdiction", "match_document", "matches_of", "rematch_claims"]
 
 # Chosen on the 82 labelled pairs of claims/match_pairs.py (32 same, 50 different): at 90, precision 1.0 and
 # recall 0.97 (the one miss adds ", including ICE", a new acronym, which the meaning key refuses on purpose).
@@ -63,16 +75,13 @@ _MEANING_WORDS = frozenset(
 )
 _WORD = re.compile(r"[\w']+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
-_MASKED_ACRONYMS = frozenset(name.casefold() for name in AGENCIES if name.isupper())
 
 
 def meaning_key(masked: str, quote: str = "") -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
     """What a near match must keep: the negations, modal verbs, quantifiers and numbers of a masked text,
     and the acronyms of its quote ("ICE" is not "IRS"; state codes and masked agencies aside)."""
     words, numbers = _meaning_words(masked)
-    acronyms = frozenset(a for a in _ACRONYM.findall(quote) if a not in STATES and a.casefold() not in _MASKED_ACRONYMS)
-    return words, numbers, acronyms
+    return words, numbers, acronyms(quote)
 
 
 @lru_cache(maxsize=50_000)
@@ -93,6 +102,7 @@ class Signature:
     places: frozenset[str]
     jurisdiction: str
     key: tuple
+    text: str  # the masked fingerprint: the family (claims.masking.masked_fingerprint)
 
     @classmethod
     def of(cls, id, document_id, quote, fingerprint, jurisdiction, masked: str = "", named: str | None = None) -> Signature:
@@ -100,19 +110,12 @@ class Signature:
         computed from the quote otherwise."""
         masked = masked or mask(quote)
         found = frozenset(named.split()) if named is not None and masked else places(quote)
-        return cls(id, document_id, fingerprint, masked, found, jurisdiction, meaning_key(masked, quote))
+        key = meaning_key(masked, quote)
+        return cls(id, document_id, fingerprint, masked, found, jurisdiction, key, masked_fingerprint(masked, key[2]))
 
     @property
     def places_text(self) -> str:
         return " ".join(sorted(self.places))
-
-
-def document_jurisdiction(jurisdiction: str, title: str) -> str:
-    """The document's jurisdiction code, else the one state its title names, else ''."""
-    if jurisdiction:
-        return jurisdiction.strip().upper()
-    named = places(title)
-    return next(iter(named)) if len(named) == 1 else ""
 
 
 def same_jurisdiction(a: Signature, b: Signature) -> bool:
@@ -127,16 +130,116 @@ def score(a_masked: str, b_masked: str) -> int:
     return int(fuzz.ratio(a_masked, b_masked))
 
 
-def classify(a: Signature, b: Signature, *, threshold: int = THRESHOLD) -> tuple[str, int] | None:
-    """(kind, score) when `b` says what `a` says, else None. Pure: the labelled pairs test it directly."""
+def kind(a: Signature, b: Signature) -> MatchKind:
+    """The kind of a match between two claims that match (classify); matches_of says the same in SQL."""
     if a.fingerprint == b.fingerprint:
-        return (MatchKind.DUPLICATE if same_jurisdiction(a, b) else MatchKind.OTHER_JURISDICTION), 100
+        return MatchKind.DUPLICATE if same_jurisdiction(a, b) else MatchKind.OTHER_JURISDICTION
+    return MatchKind.SIMILAR if same_jurisdiction(a, b) else MatchKind.OTHER_JURISDICTION
+
+
+def classify(a: Signature, b: Signature, *, threshold: int = THRESHOLD) -> tuple[str, int] | None:
+    """(kind, score) when `b` says what `a` says, else None. Pure: the labelled pairs test it directly.
+
+    What is stored follows from it: claims of one family (the same masked text and meaning key) score 100;
+    between two families the score and the meaning key are the texts', so one TextMatch row holds them."""
+    if a.fingerprint == b.fingerprint:
+        return kind(a, b), 100
     if a.key != b.key:
         return None
     value = 100 if a.masked == b.masked else score(a.masked, b.masked)
     if value < threshold:
         return None
-    return (MatchKind.SIMILAR if same_jurisdiction(a, b) else MatchKind.OTHER_JURISDICTION), value
+    return kind(a, b), value
+
+
+# --- reading ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """A claim of another document that matches a claim, as read by matches_of (nothing of it is stored)."""
+
+    other: Claim  # with its question and document loaded
+    kind: str
+    score: int
+
+    @property
+    def other_id(self) -> int:
+        return self.other.pk
+
+    @property
+    def kind_choice(self) -> MatchKind:
+        return MatchKind(self.kind)
+
+
+MATCH_ORDER = ("match_kind", "-match_score", "question__document__title", "pk")
+
+
+class _TextOrNear(Func):
+    """`column` is `text` or a text a TextMatch row joins to it, as one condition an index can serve.
+
+    On PostgreSQL `= ANY(ARRAY(SELECT …))`: the texts are read once (an
+    init plan) and the claims looked up by index, OR-ed with the fingerprint
+    lookup; `IN (SELECT …)` under an OR cannot use an index, and the planner
+    read every claim of every published document instead.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, text: str):
+        super().__init__(column)
+        self.text = text
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        table = TextMatch._meta.db_table
+        if connection.vendor == "postgresql":
+            return (
+                f"{column} = ANY(ARRAY(SELECT other FROM {table} WHERE text = %s) || %s::varchar)",
+                [*params, self.text, self.text],
+            )
+        return f"{column} IN (SELECT other FROM {table} WHERE text = %s UNION ALL SELECT %s)", [*params, self.text, self.text]
+
+
+def matches_of(claim: Claim):
+    """The claims of other documents that match `claim`: a queryset of Claim (one query, no similarity work)
+    annotated with `match_kind` and `match_score`, in no order (MATCH_ORDER is the pages' order).
+
+    Its family (the same masked fingerprint), the claims with its fingerprint, and the families a TextMatch
+    row joins to its text; the kind is classify()'s, written in SQL: the same fingerprint in the same
+    jurisdiction is a duplicate, other wording in the same jurisdiction similar, anything about another
+    place a lead. `claim` needs its question and document (one query more when they are not loaded)."""
+    document = claim.question.document
+    text, fp = claim.masked_fingerprint, claim.fingerprint
+    found = Q(fingerprint=fp)
+    if text:
+        found |= Q(_TextOrNear(F("masked_fingerprint"), text))
+    own_places = claim.masked_places if claim.masked_text else " ".join(sorted(places(claim.quote)))
+    same_place = Q(masked_places=own_places)
+    if document.matching_jurisdiction:
+        same_place &= Q(question__document__matching_jurisdiction="") | Q(
+            question__document__matching_jurisdiction=document.matching_jurisdiction
+        )
+    near = TextMatch.objects.filter(text=text, other=OuterRef("masked_fingerprint")).values("score")[:1]
+    exact = Q(fingerprint=fp) | Q(masked_fingerprint=text) if text else Q(fingerprint=fp)
+    return (
+        Claim.objects.filter(found)
+        .exclude(question__document_id=document.pk)
+        .annotate(
+            match_kind=Case(
+                When(same_place & Q(fingerprint=fp), then=Value(MatchKind.DUPLICATE.value)),
+                When(same_place, then=Value(MatchKind.SIMILAR.value)),
+                default=Value(MatchKind.OTHER_JURISDICTION.value),
+            ),
+            match_score=Case(When(exact, then=Value(100)), default=Subquery(near), output_field=IntegerField()),
+        )
+    )
+
+
+def as_matches(claims) -> list[Match]:
+    """Match objects of claims read from matches_of (their question and document selected with them)."""
+    return [Match(c, c.match_kind, c.match_score) for c in claims]
 
 
 # --- storing -----------------------------------------------------------------
@@ -147,14 +250,15 @@ _SIGNATURE_VALUES = (
 )
 
 
-def _signatures(queryset, *, stored: bool = True, groups: dict | None = None) -> dict[int, Signature]:
-    """Signatures of the claims; `stored` uses their stored masked text (a new document's is computed).
-    `groups`, when given, receives each claim's match_group (read in the same query)."""
+def _signatures(queryset, *, stored: bool = True, extra: dict | None = None) -> dict[int, Signature]:
+    """Signatures of the claims; `stored` uses their stored masked text (else computed from the quote).
+    `extra`, when given, receives each claim's stored (masked_text, masked_fingerprint, masked_places,
+    match_group), read in the same query."""
     jurisdictions: dict[tuple, str] = {}
     signatures = {}
-    for row in queryset.order_by().values_list(*_SIGNATURE_VALUES, "match_group"):
-        if groups is not None:
-            groups[row[0]] = row[8]
+    for row in queryset.order_by().values_list(*_SIGNATURE_VALUES, "masked_fingerprint", "match_group"):
+        if extra is not None:
+            extra[row[0]] = (row[6], row[8], row[7], row[9])
         key = (row[4], row[5])
         if key not in jurisdictions:
             jurisdictions[key] = document_jurisdiction(*key)
@@ -165,20 +269,28 @@ def _signatures(queryset, *, stored: bool = True, groups: dict | None = None) ->
     return signatures
 
 
-def match_document(document) -> int:
-    """Find and store the matches of every claim of `document` in other documents; return how many pairs.
+def match_document(document, *, recompute: set[str] | None = None, fresh: bool = False) -> int:
+    """Match every claim of `document` against the other documents'; return how many of its claims match.
 
     Called by the importer once the claims are saved (one transaction with
     the import), after a new version of a page and after a claim is split or
-    merged; also fills the claims' masked text, fingerprint and band keys,
-    which the lookups of later imports read. Running it again replaces the
-    document's matches.
+    merged. Stores what the claims' texts need (masked text, fingerprint and
+    places when the importer has not, band keys of new texts, the TextMatch
+    rows of texts first seen) and the claims' match groups.
+
+    `recompute`: a set of texts (masked fingerprints) whose near matches are
+    searched again even if known (`match_claims` passes one set through its
+    run: each text is searched once); each text searched is added to it.
+    `fresh`: the claims were all just created by the importer (Claim.from_span),
+    their masked fields are read, not computed again from the quotes.
     """
-    return _match(document.pk, Claim.objects.filter(question__document=document))
+    if document.matching_jurisdiction != document_jurisdiction(document.jurisdiction, document.title):
+        document.save(update_fields=["matching_jurisdiction"])  # derived on save; a row written around it
+    return _match(document.pk, Claim.objects.filter(question__document=document), recompute=recompute, fresh=fresh)
 
 
 def rematch_claims(claim_ids, *, gone=(), gone_texts=()) -> int:
-    """Match these claims (of one document) again after their text changed (a split or a merge); return pairs.
+    """Match these claims (of one document) again after their text changed (a split or a merge).
 
     `gone`: ids of claims just deleted (merged away), whose groups' members
     are given a group again; `gone_texts`: their masked fingerprints, whose
@@ -192,67 +304,131 @@ def rematch_claims(claim_ids, *, gone=(), gone_texts=()) -> int:
     return _match(document_id, claims, gone=set(gone), gone_texts=set(gone_texts) - {""})
 
 
-def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_texts=()) -> int:
+def _match(document_id: int, queryset, *, gone: set[int] = frozenset(), gone_texts=(), recompute=None, fresh=False) -> int:
     """Match the claims of `queryset` (all of one document) against every other document's; see match_document."""
     with transaction.atomic():
-        own = _signatures(queryset, stored=False)
+        stored: dict[int, tuple] = {}
+        own = _signatures(queryset, stored=fresh, extra=stored)
         if not own:
             ensure_bands(set(gone_texts))
             assign_groups(set(Claim.objects.filter(match_group__in=list(gone)).values_list("pk", flat=True)))
             return 0
-        old_texts = set(queryset.order_by().values_list("masked_fingerprint", flat=True)) | set(gone_texts)
-        _update_claims(
-            ["masked_text", "masked_fingerprint", "masked_places"],
-            [(s.masked, masked_fingerprint(s.masked), s.places_text, s.id) for s in own.values()],
-        )
-        own_list = list(own.values())
-        ClaimBand.objects.filter(claim_id__in=own).delete()
-        ensure_bands(old_texts | {masked_fingerprint(s.masked) for s in own_list} - {""})
-        # Claims of other groups founded by one of these: their founder's matches are about to be replaced.
-        followers = set(
-            Claim.objects.filter(match_group__in=[*own, *gone]).exclude(pk__in=list(own))
-            .order_by().values_list("pk", flat=True)
-        )
-        ClaimMatch.objects.filter(Q(claim_id__in=own) | Q(other_id__in=own)).delete()
-        by_text: dict[str, set[int]] = defaultdict(set)
-        for claim_id, fp, mfp in (
-            Claim.objects.exclude(question__document_id=document_id)
-            .filter(
-                Q(fingerprint__in={s.fingerprint for s in own_list})
-                | Q(masked_fingerprint__in={masked_fingerprint(s.masked) for s in own_list})
+        # The importer stores the masked fields with the claims (Claim.from_span); only claims whose text
+        # changed since (a split, a merge, older claims, new masking lists) are written here.
+        changed = [
+            (s.masked, s.text, s.places_text, s.id) for s in own.values() if stored[s.id][:3] != (s.masked, s.text, s.places_text)
+        ]
+        _update_claims(["masked_text", "masked_fingerprint", "masked_places"], changed)
+        texts = {s.text for s in own.values()}
+        # How many claims hold each text: those only these claims hold are first seen.
+        mine: dict[str, int] = defaultdict(int)
+        for s in own.values():
+            mine[s.text] += 1
+        held = {}
+        for where in _in_filters("masked_fingerprint", sorted(texts), "text"):
+            held.update(
+                Claim.objects.filter(where).order_by().values("masked_fingerprint")
+                .annotate(n=Count("pk")).values_list("masked_fingerprint", "n")
             )
-            .order_by().values_list("id", "fingerprint", "masked_fingerprint")
+        new_texts = {text for text in texts if held.get(text, 0) <= mine[text]}
+        if changed:
+            ClaimBand.objects.filter(claim_id__in=[row[-1] for row in changed]).delete()
+            ensure_bands({stored[row[-1]][1] for row in changed} | set(gone_texts) | texts - {""})
+        elif fresh:
+            # New claims hold no keys yet: a text no other claim holds gets its keys under its first claim here
+            # without looking (a page of new sentences); the others are checked (a series' texts have theirs).
+            firsts = {}
+            for s in sorted(own.values(), key=lambda s: s.id):
+                if s.text in new_texts and s.text:
+                    firsts.setdefault(s.text, s)
+            _store_bands([(key, s.id) for s in firsts.values() for key in set(band_keys(s.masked))])
+            ensure_bands((texts - new_texts | set(gone_texts)) - {""})
+        else:
+            ensure_bands((texts | set(gone_texts)) - {""})
+        if recompute is not None:
+            new_texts |= texts - recompute
+            recompute |= texts
+        if new_texts:
+            firsts = {}
+            for s in sorted(own.values(), key=lambda s: s.id):
+                if s.text in new_texts:
+                    firsts.setdefault(s.text, s)
+            _store_near(list(firsts.values()))
+        # Claims of other groups founded by one of these: their founder's text may have changed.
+        followers = set()
+        if changed or gone:
+            followers = set(
+                Claim.objects.filter(match_group__in=[*own, *gone]).exclude(pk__in=list(own))
+                .order_by().values_list("pk", flat=True)
+            )
+        known = {s.id: (s.document_id, s.fingerprint, s.text, stored[s.id][3]) for s in own.values()}
+        unshared = {text for text in texts if held.get(text, 0) <= mine[text]}
+        groups = assign_groups(set(own) | followers, known=known, unshared=unshared)
+    return sum(1 for pk in own if groups.get(pk) is not None)
+
+
+def _store_near(firsts: list[Signature]) -> None:
+    """Search the near texts of these texts (one claim of each) and store them, both ways, in TextMatch.
+
+    The band keys of their masked texts are looked up (the (key, claim)
+    primary key) to find the texts sharing one; each distinct text is
+    scored once in rapidfuzz; classify()'s rule between two families (the
+    same meaning key, ratio >= THRESHOLD) decides. A row depends on the two
+    texts only, so rows found before (a text seen again after all its claims
+    were gone) stay true and are kept.
+    """
+    wanted: dict[int, set[str]] = defaultdict(set)  # key -> texts
+    for s in firsts:
+        for key in band_keys(s.masked):
+            wanted[key].add(s.text)
+    if not wanted:
+        return
+    # The keys' claims first (an index-only scan of the primary key), then each claim's text once: a text
+    # sharing several keys came back once per key with its text and quote when they were joined (3,000 rows
+    # of text for a page of new sentences at 1,000,000 claims).
+    sharing: dict[int, set[str]] = defaultdict(set)  # representative claim -> own texts sharing a key
+    for where in _in_filters("key", sorted(wanted), "bigint"):
+        for key, claim_id in ClaimBand.objects.filter(where).order_by().values_list("key", "claim_id"):
+            sharing[claim_id].update(wanted[key])
+    near: list[tuple[Signature, int, str, int]] = []  # (own text, representative, its text, score)
+    by_text = {s.text: s for s in firsts}
+    for where in _in_filters("pk", sorted(sharing), "bigint"):
+        for claim_id, fp, masked in Claim.objects.filter(where).order_by().values_list(
+            "pk", "masked_fingerprint", "masked_text"
         ):
-            by_text[fp].add(claim_id)
-            by_text[mfp].add(claim_id)
-        # The near search only for claims with no copy equal but for names: a claim that has such copies is
-        # matched to them, and they to the near variants found when they came in.
-        searched = [s for s in own_list if s.fingerprint not in by_text and masked_fingerprint(s.masked) not in by_text]
-        near_of = _near_candidates(searched, document_id)
-        near = [near_of.get(s.id, set()) for s in own_list]
-        wanted = set().union(*by_text.values(), *near)
-        candidate_groups: dict[int, int | None] = {}
-        candidates = {}
-        for where in _in_filters("pk", sorted(wanted), "bigint"):
-            candidates.update(_signatures(Claim.objects.filter(where), groups=candidate_groups))
-        rows: list[tuple[int, int, str, int]] = []
-        for index, new in enumerate(own_list):
-            ids = by_text.get(new.fingerprint, set()) | by_text.get(masked_fingerprint(new.masked), set()) | near[index]
-            for other in (candidates[i] for i in ids if i in candidates):
-                if other.document_id == document_id:
-                    continue  # another claim of the same document (a partial re-match)
-                found = classify(new, other)
-                if found:
-                    kind, value = found
-                    rows.append((new.id, other.id, kind, value))
-                    rows.append((other.id, new.id, kind, value))
-        # Unique by construction (each candidate once per claim, the old rows deleted above).
-        _insert_matches(rows)
-        matched: dict[int, set[int]] = {claim_id: set() for claim_id in own}
-        for claim_id, other_id, _, _ in rows[::2]:
-            matched[claim_id].add(other_id)
-        assign_groups(set(own) | followers, known=matched, known_groups=candidate_groups)
-    return len(rows) // 2
+            for text in sharing[claim_id]:
+                s = by_text[text]
+                if fp == s.text or not fp:
+                    continue
+                # The ratio first (with a cutoff it is quick to refuse); the meaning key only of the few near.
+                value = int(fuzz.ratio(s.masked, masked, score_cutoff=THRESHOLD))
+                if value >= THRESHOLD:
+                    near.append((s, claim_id, fp, value))
+    quotes = {}
+    for where in _in_filters("pk", sorted({claim_id for _, claim_id, _, _ in near}), "bigint"):
+        quotes.update((pk, (masked, quote)) for pk, masked, quote in Claim.objects.filter(where).order_by()
+                      .values_list("pk", "masked_text", "quote"))
+    rows: set[tuple[str, str, int]] = set()
+    for s, claim_id, fp, value in near:
+        if meaning_key(*quotes[claim_id]) == s.key:
+            rows.add((s.text, fp, value))
+            rows.add((fp, s.text, value))
+    _insert_text_matches(sorted(rows))
+
+
+def _insert_text_matches(rows: list[tuple[str, str, int]]) -> None:
+    if not rows:
+        return
+    table = TextMatch._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (text, other, score) SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) "
+                f"ON CONFLICT DO NOTHING",
+                [list(column) for column in zip(*rows)],
+            )
+        else:
+            cursor.executemany(f"INSERT INTO {table} (text, other, score) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", rows)
 
 
 def _update_claims(columns: list[str], rows: list[tuple]) -> None:
@@ -278,33 +454,6 @@ def _update_claims(columns: list[str], rows: list[tuple]) -> None:
         else:
             cursor.executemany(
                 f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE id = %s", [tuple(r) for r in rows]
-            )
-
-
-def _insert_matches(rows: list[tuple[int, int, str, int]]) -> None:
-    """Store ClaimMatch rows (claim, other, kind, score) in few statements, without building model objects.
-
-    A page of a 50-state series stores about 15,000 rows; Django's bulk_create
-    spent most of matching's time building and quoting them. On PostgreSQL a
-    binary COPY: 14,000 rows took 95 ms against 150-190 ms for an INSERT from
-    unnest() of array parameters (1,006,072 stored claims).
-    """
-    if not rows:
-        return
-    now = timezone.now()
-    table = ClaimMatch._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.connection.cursor().copy(
-                f"COPY {table} (claim_id, other_id, kind, score, created_at) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(["int8", "int8", "text", "int2", "timestamptz"])
-                for row in rows:
-                    copy.write_row((*row, now))
-        else:
-            cursor.executemany(
-                f"INSERT INTO {table} (claim_id, other_id, kind, score, created_at) VALUES (%s, %s, %s, %s, %s)",
-                [(*row, now) for row in rows],
             )
 
 
@@ -339,6 +488,11 @@ def ensure_bands(texts: set[str]) -> None:
     for family in members.values():
         claim_id, masked = family[0]
         rows.extend((key, claim_id) for key in set(band_keys(masked)))
+    _store_bands(rows)
+
+
+def _store_bands(rows: list[tuple[int, int]]) -> None:
+    """Store ClaimBand rows (key, claim)."""
     if not rows:
         return
     table = ClaimBand._meta.db_table
@@ -350,49 +504,6 @@ def ensure_bands(texts: set[str]) -> None:
                     copy.write_row(row)
         else:
             cursor.executemany(f"INSERT INTO {table} (key, claim_id) VALUES (%s, %s)", rows)
-
-
-def _near_candidates(own: list[Signature], document_id: int) -> dict[int, set[int]]:
-    """For each of `own`, the ids of claims of other documents whose masked text is near (ratio >= THRESHOLD).
-
-    The band keys of `own`'s masked texts are looked up (the (key, claim)
-    primary key) to find the texts sharing one; each distinct text is scored
-    once in rapidfuzz, and the claims of the texts at the threshold or above
-    are fetched by masked fingerprint. classify() then decides.
-    """
-    wanted: dict[int, set[int]] = defaultdict(set)  # key -> own claims
-    for s in own:
-        for key in band_keys(s.masked):
-            wanted[key].add(s.id)
-    if not wanted:
-        return {}
-    sharing: dict[int, set[int]] = defaultdict(set)  # own claim -> representatives found
-    texts: dict[int, tuple[str, str]] = {}
-    # The representatives' texts come with the keys (one join, not a second lookup by id).
-    for where in _in_filters("key", sorted(wanted), "bigint"):
-        for key, claim_id, fp, masked in ClaimBand.objects.filter(where).order_by().values_list(
-            "key", "claim_id", "claim__masked_fingerprint", "claim__masked_text"
-        ):
-            texts[claim_id] = (fp, masked)
-            for own_id in wanted[key]:
-                sharing[own_id].add(claim_id)
-    masked_of = {s.id: s.masked for s in own}
-    near_texts: dict[int, set[str]] = {}
-    for own_id, found in sharing.items():
-        mine = masked_of[own_id]
-        near_texts[own_id] = {
-            fp for fp, masked in (texts[r] for r in found if r in texts)
-            if masked == mine or fuzz.ratio(mine, masked, score_cutoff=THRESHOLD) >= THRESHOLD
-        }
-    family: dict[str, set[int]] = defaultdict(set)
-    accepted = sorted(set().union(*near_texts.values())) if near_texts else []
-    for where in _in_filters("masked_fingerprint", accepted, "text"):
-        for claim_id, fp in (
-            Claim.objects.filter(where).exclude(question__document_id=document_id).order_by()
-            .values_list("pk", "masked_fingerprint")
-        ):
-            family[fp].add(claim_id)
-    return {own_id: set().union(*(family[fp] for fp in fps)) if fps else set() for own_id, fps in near_texts.items()}
 
 
 def _chunks(items: list, size: int):
@@ -417,10 +528,20 @@ def _in_filters(field: str, values: list, sql_type: str):
         yield Q(**{f"{field}__in": batch})
 
 
+
+
+def _holding(texts: set[str], fps: set[str]):
+    """Filters (Q) for the claims holding one of `texts` (masked fingerprints) or `fps` (fingerprints): one
+    query for each (on PostgreSQL an OR of two array lookups is planned as a scan of every claim, 750 ms at
+    a million claims; each alone is an index lookup). A claim may be returned by both."""
+    yield from _in_filters("masked_fingerprint", sorted(texts - {""}), "text")
+    yield from _in_filters("fingerprint", sorted(fps), "text")
+
+
 def assign_groups(
-    claim_ids: set[int], *, known: dict[int, set[int]] | None = None, known_groups: dict[int, int | None] | None = None
-) -> None:
-    """Give each of these claims its match_group from its stored matches: the group of a founder it matches.
+    claim_ids: set[int], *, known: dict[int, tuple] | None = None, unshared: set[str] = frozenset()
+) -> dict[int, int | None]:
+    """Give each of these claims its match_group from what it matches: the group of a founder it matches.
 
     A group is what a reader takes for "the same claim": every member
     matches the group's founder (the claim whose id is the group's number),
@@ -429,32 +550,92 @@ def assign_groups(
     claim keeps a founder it still matches; otherwise it joins the oldest
     founder among its matches, else founds a group with the claims it
     matches that have none (the oldest of them is the founder). A claim with
-    no match has no group.
+    no match has no group. Returns the claims' groups.
+
+    Only the founders and the claims without a group among the matches are
+    read (a new copy of a sentence a series repeats 44 times reads its
+    family's founder, not its 44 copies). `known`: (document, fingerprint,
+    masked fingerprint, group) of claims already read; `unshared`: texts no
+    other claim holds (a page of new sentences), not looked up again unless
+    a TextMatch row joins them to another text.
     """
     if not claim_ids:
-        return
-    matched: dict[int, set[int]] = defaultdict(set, known or {})
-    for where in _in_filters("claim_id", sorted(set(claim_ids) - set(known or ())), "bigint"):
-        for claim_id, other_id in ClaimMatch.objects.filter(where).order_by().values_list("claim_id", "other_id"):
-            matched[claim_id].add(other_id)
-    involved = set(claim_ids).union(*matched.values())
-    groups: dict[int, int | None] = {pk: known_groups[pk] for pk in involved - set(claim_ids) if pk in (known_groups or {})}
-    for where in _in_filters("pk", sorted(involved - set(groups)), "bigint"):
-        groups.update(Claim.objects.filter(where).order_by().values_list("pk", "match_group"))
+        return {}
+    info: dict[int, tuple] = {pk: known[pk] for pk in claim_ids if known and pk in known}
+    for where in _in_filters("pk", sorted(set(claim_ids) - set(info)), "bigint"):
+        for pk, *rest in Claim.objects.filter(where).order_by().values_list(
+            "pk", "question__document_id", "fingerprint", "masked_fingerprint", "match_group"
+        ):
+            info[pk] = tuple(rest)
+    texts = {text for _, _, text, _ in info.values() if text}
+    near_of: dict[str, set[str]] = defaultdict(set)
+    for where in _in_filters("text", sorted(texts), "text"):
+        for text, other in TextMatch.objects.filter(where).values_list("text", "other"):
+            near_of[text].add(other)
+    alone = {text for text in unshared if not near_of.get(text)}
+    all_texts = (texts - alone).union(*near_of.values())
+    fps = {fp for _, fp, _, _ in info.values()}
+    heads: dict[int, tuple] = dict(info)  # founders and claims without a group, among the matches
+    for where in _holding(all_texts, fps):
+        for pk, *rest in (
+            Claim.objects.filter(where).filter(Q(match_group=F("pk")) | Q(match_group=None)).order_by()
+            .values_list("pk", "question__document_id", "fingerprint", "masked_fingerprint", "match_group")
+        ):
+            heads.setdefault(pk, tuple(rest))
+
+    def index(rows):
+        by_text, by_fp = defaultdict(set), defaultdict(set)
+        for key, (document, fp, text, *_) in rows:
+            by_fp[fp].add(key)
+            if text:
+                by_text[text].add(key)
+        return by_text, by_fp
+
+    def matched(pk, rows, by_text, by_fp):
+        document, fp, text, _ = info[pk]
+        found = set(by_fp.get(fp, ()))
+        if text:
+            for t in (text, *near_of.get(text, ())):
+                found |= by_text.get(t, set())
+        return {other for other in found if rows[other][0] != document}
+
+    head_text, head_fp = index(heads.items())
+    mine = {pk: matched(pk, heads, head_text, head_fp) for pk in claim_ids}
+    # A claim whose matches all belong to other founders' groups still has matches (it founds its own group).
+    lonely = [pk for pk in claim_ids if not mine[pk]]
+    has_match: set[int] = set()
+    if lonely:
+        docs: dict[tuple, set] = defaultdict(set)
+        l_texts = {info[pk][2] for pk in lonely if info[pk][2]} - alone
+        l_texts |= set().union(*(near_of.get(t, set()) for t in l_texts))
+        for where in _holding(l_texts, {info[pk][1] for pk in lonely}):
+            for document, fp, text in (
+                Claim.objects.filter(where).order_by()
+                .values_list("question__document_id", "fingerprint", "masked_fingerprint").distinct()
+            ):
+                docs[("fp", fp)].add(document)
+                docs[("text", text)].add(document)
+        for pk in lonely:
+            document, fp, text, _ = info[pk]
+            keys = [("fp", fp)] + ([("text", t) for t in (text, *near_of.get(text, ()))] if text else [])
+            if any(docs.get(k, set()) - {document} for k in keys):
+                has_match.add(pk)
+    groups = {pk: row[3] for pk, row in heads.items()}
     before = dict(groups)
     for claim_id in sorted(claim_ids):
-        mine = matched.get(claim_id, set())
+        found = mine[claim_id]
         current = groups.get(claim_id)
-        if not mine:
+        if not found and claim_id not in has_match:
             groups[claim_id] = None
             continue
-        if current == claim_id or (current in mine and groups.get(current) == current):
+        if current == claim_id or (current in found and groups.get(current) == current):
             continue  # a founder with matches, or a member that still matches its founder
-        founders = [m for m in mine if groups.get(m) == m]
+        founders = [m for m in found if groups.get(m) == m]
         if founders:
             groups[claim_id] = min(founders)
             continue
-        founder = min({claim_id} | {m for m in mine if groups.get(m) is None})
+        founder = min({claim_id} | {m for m in found if groups.get(m) is None})
         groups[founder] = founder
         groups[claim_id] = founder
     _update_claims(["match_group"], [(label, pk) for pk, label in groups.items() if before.get(pk) != label])
+    return {pk: groups[pk] for pk in claim_ids}

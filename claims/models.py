@@ -189,13 +189,15 @@ class Claim(models.Model):
         blank=True,
         default="",
         help_text="The quote normalised, with names of states, agencies and programmes masked (claims.masking): "
-        "what near matching across documents compares. Filled when the document's claims are matched.",
+        "what near matching across documents compares. Filled when the claim is created (and by matching "
+        "when its text changes).",
     )
     masked_fingerprint = models.CharField(
         max_length=64,
         blank=True,
         default="",
-        help_text="Hash of masked_text: the same sentence about another state has the same one.",
+        help_text="Hash of masked_text and the acronyms the quote keeps: the same sentence about another "
+        "state has the same one. Claims sharing it match one another (claims.matching).",
     )
     masked_places = models.CharField(
         max_length=160,
@@ -304,10 +306,13 @@ class Claim(models.Model):
         """A new, unsaved claim for a span the parser found (anything with quote, start, end and triage_rule).
 
         The importer and a new version of a page both make their claims here:
-        the statement starts as the quote, and a pre-triage rule is a pending suggestion.
+        the statement starts as the quote, and a pre-triage rule is a pending suggestion. The masked
+        fields are stored with the claim, so matching (claims.matching) does not write it again.
         """
+        from claims.masking import masked_fields
         from faq.parsing import fingerprint
 
+        masked, masked_fp, named = masked_fields(span.quote)
         return cls(
             question=question,
             position=position,
@@ -316,6 +321,9 @@ class Claim(models.Model):
             end=span.end,
             statement=span.quote,
             fingerprint=fingerprint(span.quote),
+            masked_text=masked,
+            masked_fingerprint=masked_fp,
+            masked_places=named,
             triage_rule=span.triage_rule,
             triage_pending=bool(span.triage_rule),
         )
@@ -451,58 +459,50 @@ class MatchKind(models.TextChoices):
         return self == MatchKind.DUPLICATE
 
 
-class ClaimMatch(models.Model):
-    """A claim of another document that says the same thing, found at import; stored both ways.
+class TextMatch(models.Model):
+    """Two masked texts that are near matches (claims.matching), stored both ways, found when a text is first seen.
 
-    Written only by claims.matching (never per request); read by the claim
-    page, the repeated-claims page and the admin.
+    A text is a masked fingerprint: the family of claims equal but for the
+    names of places and agencies (Claim.masked_fingerprint). Claims of one
+    family, and claims with the same fingerprint, match without any row;
+    claims of two families match when a row joins their texts. A series page,
+    whose texts are all known, writes none. Written only by claims.matching
+    (never per request); read with the claims by claims.matching.matches_of.
+    No foreign key: a text outlives its claims, and the readers join to the
+    claims that hold it, so a deleted claim is never counted.
     """
 
-    # Foreign keys the database checks, though the rows are derived: a series page writes about 14,000 and
-    # their checks cost ~0.2 s of its matching at 1,000,000 claims, but a match to a claim that no longer
-    # exists would be counted on public pages. The way to cheaper writes is fewer rows (one per family).
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
-    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=MatchKind)
-    score = models.PositiveSmallIntegerField(
-        help_text="Similarity of the masked texts, 0-100 (100: the same text but for names)."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The primary key (text, other) is the index behind "the texts near this one".
+    pk = models.CompositePrimaryKey("text", "other")
+    text = models.CharField(max_length=64, help_text="Masked fingerprint of one text.")
+    other = models.CharField(max_length=64, help_text="Masked fingerprint of a text near it.")
+    score = models.PositiveSmallIntegerField(help_text="Similarity of the masked texts, 0-100 (rapidfuzz ratio).")
 
     class Meta:
-        ordering = ["claim", "kind", "-score", "other"]
         constraints = [
-            # Also the index behind "the matches of this claim" on the claim page and in the admin.
-            models.UniqueConstraint(fields=["claim", "other"], name="claims_match_unique"),
-            models.CheckConstraint(condition=~Q(claim=models.F("other")), name="claims_match_not_self"),
-            models.CheckConstraint(condition=Q(kind__in=MatchKind.values), name="claims_match_kind_valid"),
-        ]
-        indexes = [
-            # Re-matching a document deletes the rows pointing at its claims.
-            models.Index(fields=["other"], name="claims_match_other_idx"),
+            models.CheckConstraint(condition=~Q(text=models.F("other")), name="claims_textmatch_not_self"),
         ]
 
     def __str__(self):
-        return f"claim {self.claim_id} {self.kind} claim {self.other_id} ({self.score})"
-
-    @property
-    def kind_choice(self) -> MatchKind:
-        return MatchKind(self.kind)
+        return f"text {self.text[:12]} near {self.other[:12]} ({self.score})"
 
 
 class ClaimBand(models.Model):
     """One LSH band key of a claim's masked text (claims.bands): near matching's candidate lookup, by key.
 
-    BANDS rows a claim, written by claims.matching with the claim's masked
-    text; claims sharing a key are compared in rapidfuzz. A B-tree, so the
-    lookup costs the same on SQLite and PostgreSQL and does not grow with the
-    table.
+    BANDS rows per family of equal masked texts, under its first claim,
+    written by claims.matching; texts sharing a key are compared in
+    rapidfuzz. A B-tree, so the lookup costs the same on SQLite and
+    PostgreSQL and does not grow with the table.
     """
 
     # The primary key (key, claim) is the index the lookup "which claims have this key" reads.
     pk = models.CompositePrimaryKey("key", "claim")
     key = models.BigIntegerField(help_text="Hash of one band of the masked text's MinHash signature (claims.bands).")
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    # No constraint in the database: a page of new sentences writes about 3,300 keys, whose checks cost
+    # 20-30 ms at the commit (a tenth of its matching at 1,000,000 claims). Nothing counts the rows: every
+    # read joins them to their claim, and Django's cascade deletes them with it.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+", db_constraint=False)
 
     class Meta:
         indexes = [

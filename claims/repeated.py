@@ -1,4 +1,4 @@
-"""Public pages of claims repeated across documents: read from the matches stored at import, never computed here.
+"""Public pages of claims repeated across documents: read from what matching stored at import (claims.matching), never computed here.
 
 - `elsewhere(claim)`: for the claim page, "the same claim appears in N other
   documents" with a bounded list (one query, however many matches).
@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Subquery
+from django.db.models import Count, Min, Subquery, Value
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from claims.models import Claim, ClaimMatch, ClaimStatus
+from claims.matching import MATCH_ORDER, as_matches, matches_of
+from claims.models import Claim, ClaimStatus
 from config.public import public_page
 from faq.models import Document
 
@@ -32,7 +33,7 @@ GROUPS_PER_PAGE = 25
 @dataclass(frozen=True)
 class Elsewhere:
     documents: int  # other published documents holding a match
-    matches: list  # ClaimMatch rows, at most ELSEWHERE_LISTED, other claim and document loaded
+    matches: list  # claims.matching.Match, at most ELSEWHERE_LISTED, other claim and document loaded
 
     @property
     def more(self) -> bool:
@@ -40,16 +41,21 @@ class Elsewhere:
 
 
 def elsewhere(claim: Claim) -> Elsewhere:
-    """The claim's matches in other published documents: how many documents, and the first few. One query."""
-    public = ClaimMatch.objects.filter(claim=claim, other__question__document__is_published=True)
+    """The claim's matches in other published documents: how many documents, and the first few. One query.
+
+    Read from the claims (claims.matching.matches_of: the claim's family, its fingerprint and the near
+    texts stored at import; the kinds derived in SQL), never compared here. `claim` comes with its document."""
+    public = matches_of(claim).filter(question__document__is_published=True)
     # The count rides on each listed row (one query, however many matches there are).
-    count = public.order_by().values("claim").annotate(n=Count("other__question__document", distinct=True)).values("n")
-    listed = list(
-        public.select_related("other__question__document")
-        .annotate(documents=Subquery(count))
-        .order_by("kind", "-score", "other__question__document__title", "other_id")[:ELSEWHERE_LISTED]
+    count = (
+        public.order_by().annotate(all=Value(1)).values("all")
+        .annotate(n=Count("question__document", distinct=True)).values("n")
     )
-    return Elsewhere(listed[0].documents if listed else 0, listed)
+    listed = list(
+        public.select_related("question__document").annotate(documents=Subquery(count))
+        .order_by(*MATCH_ORDER)[:ELSEWHERE_LISTED]
+    )
+    return Elsewhere(listed[0].documents if listed else 0, as_matches(listed))
 
 
 def groups_in_documents(n: int):

@@ -221,7 +221,7 @@ def claim_detail(request, pk):
         "open_flags": open_flags,
         "timeline": timeline,
         "older_history": older_history,
-        # Issue 13: the same claim in other documents, read from stored matches (claims/repeated.py).
+        # Issue 13: the same claim in other documents, read from what matching stored (claims/repeated.py).
         "elsewhere": repeated.elsewhere(claim),
     }
     if published:

@@ -379,7 +379,7 @@ def _import(parsed: ParsedDocument, body: str, *, name, options: ImportOptions, 
         result.document = _save(parsed, title=title, slug=slug, body=body, sha=sha, options=options, user=user)
         capture = _save_capture(result.document, *page, name=name) if page is not None else None
         result.version = create_first_version(result.document, user=user, capture=capture)
-        match_document(result.document)  # claims found in other documents (claims/matching.py)
+        match_document(result.document, fresh=True)  # claims found in other documents (claims/matching.py)
     result.created = True
     return result
 

@@ -34,6 +34,15 @@ class Document(models.Model):
         blank=True,
         help_text="Whose law the page talks about, as a short code: 'NC', 'US'.",
     )
+    matching_jurisdiction = models.CharField(
+        max_length=50,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Derived on save: the jurisdiction, else the one state the title names (claims.masking."
+        "document_jurisdiction). Matches across documents are told apart by it (same claim or other "
+        "jurisdiction) when they are read.",
+    )
     source_url = models.URLField(
         max_length=1000,
         blank=True,
@@ -98,6 +107,15 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        from claims.masking import document_jurisdiction
+
+        self.matching_jurisdiction = document_jurisdiction(self.jurisdiction, self.title)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"title", "jurisdiction"} & set(fields):
+            kwargs["update_fields"] = {*fields, "matching_jurisdiction"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})

@@ -6,7 +6,8 @@ from django.db.models import F
 from claims import matching
 from claims.match_pairs import labelled_pairs
 from claims.matching import Signature, classify, match_document
-from claims.models import Claim, ClaimMatch, MatchKind
+from claims.matching import MATCH_ORDER, matches_of
+from claims.models import Claim, MatchKind, TextMatch
 from faq.parsing import fingerprint
 from series import browser_copy, seed_for
 from workflow_helpers import editor  # noqa: F401 (fixture)
@@ -71,19 +72,32 @@ def test_a_document_without_a_jurisdiction_takes_the_one_state_its_title_names()
     assert matching.document_jurisdiction("", "Idaho and Ohio compared") == ""
 
 
+def _all_matches(claims=None) -> set[tuple[int, int, str, int]]:
+    """(claim, other, kind, score) of every match read from the database (claims.matching.matches_of)."""
+    found = set()
+    for claim in (claims if claims is not None else Claim.objects.select_related("question__document")):
+        found.update((claim.pk, m.pk, m.match_kind, m.match_score) for m in matches_of(claim))
+    return found
+
+
+def _matches(claim, **filters):
+    """The matches of one claim as (other claim, kind, score), in the pages' order."""
+    claim = Claim.objects.select_related("question__document").get(pk=claim.pk)
+    return [(m, m.match_kind, m.match_score) for m in matches_of(claim).filter(**filters).order_by(*MATCH_ORDER)]
+
+
 def _pairs(kind=None):
-    rows = ClaimMatch.objects.all() if kind is None else ClaimMatch.objects.filter(kind=kind)
-    return set(rows.values_list("claim_id", "other_id"))
+    return {(a, b) for a, b, k, _ in _all_matches() if kind is None or k == kind}
 
 
-def _brute_force() -> set[tuple[int, int, str]]:
-    """Every pair of claims in different documents that classify() accepts: the ground truth."""
+def _brute_force() -> set[tuple[int, int, str, int]]:
+    """Every pair of claims in different documents that classify() accepts, with its kind and score: the ground truth."""
     signatures = matching._signatures(Claim.objects.all())
     found = set()
     for a in signatures.values():
         for b in signatures.values():
             if a.document_id != b.document_id and (result := classify(a, b)):
-                found.add((a.id, b.id, result[0]))
+                found.add((a.id, b.id, *result))
     return found
 
 
@@ -91,15 +105,16 @@ def _brute_force() -> set[tuple[int, int, str]]:
 def test_a_browser_copy_of_the_seed_links_every_claim_to_its_original_as_the_same_claim(seed_document, import_text):
     copy = import_text(browser_copy(), slug="copy-of-the-seed")
     seed_claims = Claim.objects.filter(question__document=seed_document).count()
-    duplicates = ClaimMatch.objects.filter(claim__question__document=copy, kind=MatchKind.DUPLICATE)
+    copies = Claim.objects.filter(question__document=copy).select_related("question__document")
+    duplicates = [(a, b) for a, b, kind, _ in _all_matches(copies) if kind == MatchKind.DUPLICATE]
     assert seed_claims > 100
-    assert duplicates.count() == seed_claims
-    assert all(
-        match.claim.quote == match.other.quote for match in duplicates.select_related("claim", "other")
-    )
+    assert len(duplicates) == seed_claims
+    quotes = dict(Claim.objects.values_list("pk", "quote"))
+    assert all(quotes[a] == quotes[b] for a, b in duplicates)
     # Each pair shares one match group: the original's id.
-    for match in duplicates.select_related("claim", "other")[:10]:
-        assert match.claim.match_group == match.other.match_group == min(match.claim.pk, match.other.pk)
+    groups = dict(Claim.objects.values_list("pk", "match_group"))
+    for a, b in duplicates[:10]:
+        assert groups[a] == groups[b] == min(a, b)
 
 
 @pytest.mark.django_db
@@ -117,9 +132,9 @@ def test_a_generated_series_gives_the_expected_exact_and_near_matches(seed_docum
         if twin is None:
             continue  # one of the changed sentences
         twins += 1
-        match = ClaimMatch.objects.get(claim=claim, other=twin)
-        assert match.kind == MatchKind.OTHER_JURISDICTION
-        assert match.score == 100
+        [(_, kind, value)] = _matches(claim, pk=twin.pk)
+        assert kind == MatchKind.OTHER_JURISDICTION
+        assert value == 100
     assert twins >= len(naming_nc) - 2
     # The changed sentences are not matched to what the seed said.
     for seed_text, _ in [
@@ -127,32 +142,39 @@ def test_a_generated_series_gives_the_expected_exact_and_near_matches(seed_docum
         ("The sharing of this data is aimed at identifying individuals who may be undocumented immigrants", None),
     ]:
         original = next(c for c in seed_claims if c.quote.startswith(seed_text))
-        others = ClaimMatch.objects.filter(claim=original, other__question__document=idaho)
-        assert not others.exists(), [m.other.quote for m in others]
+        others = _matches(original, question__document=idaho)
+        assert not others, [m.quote for m, _, _ in others]
         # ... but Illinois, which kept them, is matched.
-        assert ClaimMatch.objects.filter(claim=original, other__question__document=illinois).exists()
+        assert _matches(original, question__document=illinois)
+    stored = _all_matches()
     # No match is a duplicate: every document is about another state.
-    assert not ClaimMatch.objects.filter(kind=MatchKind.DUPLICATE).exists()
-    # The stored matches are exactly what comparing every pair finds (trigram index on PostgreSQL, scan on SQLite).
-    assert set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind")) == _brute_force()
+    assert not [row for row in stored if row[2] == MatchKind.DUPLICATE]
+    # The matches read are exactly what comparing every pair finds (kinds and scores too).
+    assert stored == _brute_force()
 
 
 @pytest.mark.django_db
 def test_a_near_match_with_a_changed_word_is_found_and_scored_below_100(import_text):
     first = import_text("A FAQ about Idaho\n\n1. Is data shared?\n\nIndividuals in Idaho may feel their privacy invaded as their sensitive personal information is shared.\n", slug="a")
     second = import_text("A FAQ about Ohio\n\n1. Is data shared?\n\nIndividuals in Ohio may feel their privacy is invaded as their sensitive personal information is shared.\n", slug="b")
-    match = ClaimMatch.objects.get(claim__question__document=first, other__question__document=second)
-    assert match.kind == MatchKind.OTHER_JURISDICTION
-    assert 90 <= match.score < 100
+    [(other, kind, value)] = _matches(Claim.objects.get(question__document=first))
+    assert other.question.document_id == second.pk
+    assert kind == MatchKind.OTHER_JURISDICTION
+    assert 90 <= value < 100
+    # One row per pair of texts, both ways; none for the claims themselves.
+    assert TextMatch.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_matching_a_document_again_replaces_its_matches_and_keeps_the_groups(seed_document, import_text):
     import_text(seed_for("Idaho"), slug="idaho")
-    before = set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind", "score"))
+    before = _all_matches()
+    texts = set(TextMatch.objects.values_list("text", "other", "score"))
     groups = dict(Claim.objects.values_list("pk", "match_group"))
-    assert match_document(seed_document) == len(before) // 2
-    assert set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind", "score")) == before
+    matched = {a for a, *_ in before if Claim.objects.get(pk=a).question.document_id == seed_document.pk}
+    assert match_document(seed_document) == len(matched)
+    assert _all_matches() == before
+    assert set(TextMatch.objects.values_list("text", "other", "score")) == texts
     assert dict(Claim.objects.values_list("pk", "match_group")) == groups
 
 
@@ -161,11 +183,13 @@ def test_match_claims_fills_the_matches_of_documents_imported_before_matching_ex
     from django.core.management import call_command
 
     import_text(seed_for("Idaho"), slug="idaho")
-    expected = set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind"))
-    ClaimMatch.objects.all().delete()
-    Claim.objects.update(masked_text="", masked_fingerprint="", match_group=None)
+    expected = _all_matches()
+    groups = dict(Claim.objects.values_list("pk", "match_group"))
+    TextMatch.objects.all().delete()
+    Claim.objects.update(masked_text="", masked_fingerprint="", masked_places="", match_group=None)
     call_command("match_claims", stdout=__import__("io").StringIO())
-    assert set(ClaimMatch.objects.values_list("claim_id", "other_id", "kind")) == expected
+    assert _all_matches() == expected
+    assert dict(Claim.objects.values_list("pk", "match_group")) == groups
 
 
 @pytest.mark.django_db
@@ -174,12 +198,14 @@ def test_a_new_version_of_a_page_is_matched_again(import_text):
                 source_url="https://example.org/idaho")
     ohio = "A FAQ about Ohio\n\n1. Is data shared?\n\nOhio publishes a yearly report.\n"
     second = import_text(ohio, slug="b", source_url="https://example.org/ohio")
-    assert not ClaimMatch.objects.filter(claim__question__document=second).exists()
+    assert not _all_matches(Claim.objects.filter(question__document=second).select_related("question__document"))
     # The page changes: a sentence the Idaho page also says (with Ohio's name) is added.
     import_text(ohio.replace("report.", "report. Records in Ohio are kept for seven years."), slug="b",
                 source_url="https://example.org/ohio")
-    match = ClaimMatch.objects.get(claim__question__document=second)
-    assert (match.claim.quote, match.kind) == ("Records in Ohio are kept for seven years.", MatchKind.OTHER_JURISDICTION)
+    [(claim_id, _, kind, _)] = _all_matches(
+        Claim.objects.filter(question__document=second).select_related("question__document")
+    )
+    assert (Claim.objects.get(pk=claim_id).quote, kind) == ("Records in Ohio are kept for seven years.", MatchKind.OTHER_JURISDICTION)
 
 
 # --- candidates by band keys (claims.bands) ---
@@ -219,13 +245,14 @@ def test_match_claims_rebuilds_the_band_keys_of_older_claims(import_text):
 
     first = import_text("A FAQ about Idaho\n\n1. Kept?\n\nRecords of applicants in Idaho are kept for seven years by the agency.\n", slug="a")
     ClaimBand.objects.all().delete()
-    Claim.objects.update(masked_text="")
-    ClaimMatch.objects.all().delete()
+    Claim.objects.update(masked_text="", masked_fingerprint="")
+    TextMatch.objects.all().delete()
     second = import_text("A FAQ about Ohio\n\n1. Kept?\n\nRecords of applicants in Ohio are kept for seven years by an agency.\n", slug="b")
-    assert not ClaimMatch.objects.exists()  # the older claim had no keys: nothing to find it by
+    assert not _all_matches()  # the older claim had no keys: nothing to find it by
     call_command("match_claims", stdout=__import__("io").StringIO())
     assert ClaimBand.objects.filter(claim__question__document=first).count() == 20
-    assert ClaimMatch.objects.get(claim__question__document=second).kind == MatchKind.OTHER_JURISDICTION
+    [(_, kind, _)] = _matches(Claim.objects.get(question__document=second))
+    assert kind == MatchKind.OTHER_JURISDICTION
 
 
 # --- match groups are "the same claim": they do not chain ---
@@ -250,7 +277,7 @@ def test_a_chain_of_near_matches_does_not_put_two_different_claims_in_one_group(
     assert texas.match_group != idaho.pk
     # Every member of a group matches its founder.
     for claim in Claim.objects.exclude(match_group=None).exclude(pk=F("match_group")):
-        assert ClaimMatch.objects.filter(claim=claim, other_id=claim.match_group).exists()
+        assert _matches(claim, pk=claim.match_group)
 
 
 def _one_claim_page(import_text, state, answer):
@@ -268,16 +295,16 @@ def test_splitting_and_merging_a_claim_finds_its_matches_again(import_text, edit
     texas = Claim.objects.get(question__document=_one_claim_page(
         import_text, "Texas", "Records in Texas are kept for seven years by the agency."))
     long = Claim.objects.get(question__document=idaho)
-    assert not ClaimMatch.objects.filter(claim=long).exists()
+    assert not _matches(long)
     assert Claim.objects.get(pk=texas.pk).match_group == ohio.pk
 
     first, rest = workflow.split_claim(long, user=editor, at=long.quote.index(" nothing"))
-    assert set(ClaimMatch.objects.filter(claim=first).values_list("other_id", flat=True)) == {ohio.pk, texas.pk}
+    assert {m.pk for m, _, _ in _matches(first)} == {ohio.pk, texas.pk}
     assert Claim.objects.get(pk=first.pk).match_group == ohio.pk  # joins the group it matches the founder of
-    assert not ClaimMatch.objects.filter(claim=rest).exists()
+    assert not _matches(rest)
 
     merged = workflow.merge_claims(Claim.objects.get(pk=first.pk), Claim.objects.get(pk=rest.pk), user=editor)
-    assert not ClaimMatch.objects.filter(claim=merged).exists()
+    assert not _matches(merged)
     assert Claim.objects.get(pk=merged.pk).match_group is None
     assert set(Claim.objects.filter(pk__in=[ohio.pk, texas.pk]).values_list("match_group", flat=True)) == {ohio.pk}
 
@@ -295,7 +322,7 @@ def test_a_founder_merged_away_leaves_its_members_in_a_group_of_their_own(import
     workflow.merge_claims(report, founder, user=editor)
     ohio, texas = Claim.objects.exclude(question__document=idaho).order_by("pk")
     assert ohio.match_group == texas.match_group == ohio.pk
-    assert ClaimMatch.objects.filter(claim=ohio, other=texas).exists()
+    assert _matches(ohio, pk=texas.pk)
 
 
 @pytest.mark.django_db
@@ -314,23 +341,69 @@ def test_when_a_text_s_first_claim_changes_the_next_claim_with_that_text_holds_i
     assert ClaimBand.objects.filter(claim=ohio).count() == 20
     # A near variant imported later still finds the text through its keys.
     texas = _one_claim_page(import_text, "Texas", "Records in Texas are kept for seven years by an agency.")
-    assert ClaimMatch.objects.filter(claim__question__document=texas, other=ohio).exists()
+    assert _matches(Claim.objects.get(question__document=texas), pk=ohio.pk)
 
 
 @pytest.mark.django_db
-def test_deleting_a_document_deletes_its_claims_matches_both_ways_and_their_band_keys(import_text):
-    # ClaimMatch and ClaimBand keep no foreign-key constraint in the database: Django's cascade deletes them.
+def test_deleting_a_document_deletes_its_band_keys_and_its_claims_are_no_longer_counted(import_text, client):
+    # TextMatch rows are between texts, without a foreign key: the readers join to the claims that hold a text.
     from claims.models import ClaimBand
 
     ohio = _one_claim_page(import_text, "Ohio", "Records in Ohio are kept for seven years by the agency.")
     texas = _one_claim_page(import_text, "Texas", "Records in Texas are kept for seven years by the agency.")
+    near = _one_claim_page(import_text, "Utah", "Records in Utah are kept for seven years by an agency.")
     (gone,) = Claim.objects.filter(question__document=ohio)
     (kept,) = Claim.objects.filter(question__document=texas)
-    assert ClaimMatch.objects.filter(claim=kept, other=gone).exists()
+    assert {m.pk for m, _, _ in _matches(kept)} == {gone.pk, Claim.objects.get(question__document=near).pk}
     assert ClaimBand.objects.filter(claim=gone).exists()
 
     ohio.delete()
-    assert not ClaimMatch.objects.filter(claim_id=gone.pk).exists()
-    assert not ClaimMatch.objects.filter(other_id=gone.pk).exists()
+    near.delete()
+    assert not _matches(kept)
     assert not ClaimBand.objects.filter(claim_id=gone.pk).exists()
-    assert ClaimMatch.objects.count() == 0
+    assert TextMatch.objects.count() == 2  # the texts' row stays; no claim of the near text is left to count
+    # A new claim of the near text is found through it.
+    again = _one_claim_page(import_text, "Iowa", "Records in Iowa are kept for seven years by an agency.")
+    assert _matches(kept, question__document=again)
+
+
+@pytest.mark.django_db
+def test_a_series_page_writes_no_match_rows_and_joins_its_families_groups(seed_document, import_text):
+    idaho = import_text(seed_for("Idaho"), jurisdiction="ID", slug="idaho")
+    rows = TextMatch.objects.count()
+    ohio = import_text(seed_for("Ohio"), jurisdiction="OH", slug="ohio")
+    assert TextMatch.objects.count() == rows  # every text of the page was known
+    groups = dict(Claim.objects.values_list("pk", "match_group"))
+    by_quote = {c.quote: c for c in Claim.objects.filter(question__document=idaho)}
+    joined = 0
+    for claim in Claim.objects.filter(question__document=ohio):
+        twin = by_quote.get(claim.quote.replace("Ohio", "Idaho"))
+        if twin is not None and groups[twin.pk] is not None:
+            assert groups[claim.pk] == groups[twin.pk]
+            joined += 1
+    assert joined > 100
+    assert _all_matches() == _brute_force()
+
+
+@pytest.mark.django_db
+def test_the_same_masked_text_with_other_acronyms_is_another_family(import_text):
+    first = _one_claim_page(import_text, "Idaho", "Records in Idaho are shared with ICE every year by the agency.")
+    second = _one_claim_page(import_text, "Ohio", "Records in Ohio are shared with ice every year by the agency.")
+    a, b = Claim.objects.get(question__document=first), Claim.objects.get(question__document=second)
+    assert a.masked_text == b.masked_text and a.masked_fingerprint != b.masked_fingerprint
+    assert not _matches(a) and a.match_group is None
+    assert _all_matches() == _brute_force()
+
+
+@pytest.mark.django_db
+def test_kinds_read_in_sql_are_classify_s_for_copies_near_variants_and_other_states(import_text):
+    nc = "Data Sharing in North Carolina\n\n1. Shared?\n\nIn North Carolina, state benefits data is shared with ICE on a regular basis.\n"
+    import_text(nc, slug="nc")
+    import_text(nc.replace("Data Sharing in", "Data Sharing With ICE in"), slug="nc-copy")  # a duplicate
+    import_text(nc.replace("on a regular basis", "on a regular basis too"), slug="nc-near")  # similar
+    import_text(nc.replace("North Carolina", "Idaho"), slug="idaho")  # other jurisdiction
+    import_text(nc.replace("Data Sharing in North Carolina", "Data Sharing"), slug="no-place")  # title names none
+    stored = _all_matches()
+    assert stored == _brute_force()
+    assert {kind for _, _, kind, _ in stored} == {MatchKind.DUPLICATE, MatchKind.SIMILAR, MatchKind.OTHER_JURISDICTION}
+    assert TextMatch.objects.count() == 2  # the near variant's text and the others', both ways

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from claims import workflow
-from claims.models import Claim, ClaimMatch, ClaimStatus, MatchKind
+from claims.matching import matches_of
+from claims.models import Claim, ClaimStatus, MatchKind
 from sources.models import Citation, Stance
 from workflow_helpers import editor, fresh, new_source, publish, reviewer  # noqa: F401 (fixtures)
 
@@ -29,7 +30,7 @@ def series(import_text):
 @pytest.mark.django_db
 def test_the_copy_is_a_duplicate_and_the_other_state_a_lead(series):
     claim, duplicate, twin = series
-    kinds = dict(ClaimMatch.objects.filter(claim=claim).values_list("other_id", "kind"))
+    kinds = {m.pk: m.match_kind for m in matches_of(claim)}
     assert kinds == {duplicate.pk: MatchKind.DUPLICATE, twin.pk: MatchKind.OTHER_JURISDICTION}
 
 

@@ -249,7 +249,7 @@ def test_claim_page_query_count_does_not_grow_with_its_evidence_relations_flags_
 ):
     target, others = claims[0], claims[1:]
     # The stamp, the claim, citations, relations, flags, history, its wording per version (ClaimChange),
-    # and the same claim in other documents (ClaimMatch).
+    # and the same claim in other documents (claims.matching.matches_of).
     with django_assert_num_queries(8):
         page(client, target)
     publish(target, ClaimStatus.SUPPORTED, reviewed_by=User.objects.create(username="r"))

@@ -57,6 +57,14 @@ def test_an_unpublished_documents_copy_is_neither_counted_nor_linked(import_text
 
 
 @pytest.mark.django_db
+def test_a_deleted_documents_copy_is_no_longer_counted(import_text, client):
+    nc, idaho, ohio = _series(import_text, ["North Carolina", "Idaho", "Ohio"])
+    ohio.delete()
+    html = client.get(_first(nc).get_absolute_url()).content.decode()
+    assert "The same claim appears in 1 other document<" in html
+
+
+@pytest.mark.django_db
 def test_the_claim_page_costs_the_same_queries_with_one_match_or_many(import_text, client):
     nc, _ = _series(import_text, ["North Carolina", "Idaho"])
     few, _ = _queries(client, _first(nc).get_absolute_url())

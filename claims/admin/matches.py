@@ -11,16 +11,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from claims import roles, workflow
-from claims.models import ClaimMatch, ClaimStatus
+from claims.matching import MATCH_ORDER, as_matches, matches_of
+from claims.models import ClaimStatus
 
 # The claim's page lists this many matches; the matches page lists them all.
 LISTED_ON_CHANGE_FORM = 20
 
 
 def _matches(claim):
-    return ClaimMatch.objects.filter(claim=claim).select_related("other__question__document").order_by(
-        "kind", "-score", "other__question__document__title", "other_id"
-    )
+    """The claim's matches (claims.matching.matches_of, kinds derived in SQL), other claims' documents loaded."""
+    return matches_of(claim).select_related("question__document").order_by(*MATCH_ORDER)
 
 
 class ClaimMatchesAdmin:
@@ -28,10 +28,10 @@ class ClaimMatchesAdmin:
 
     @admin.display(description="found in other documents")
     def matches_list(self, obj):
-        """The claim's stored matches with their status; one query, however many there are."""
+        """The claim's matches with their status; one query, however many there are."""
         if obj is None or obj.pk is None:
             return "—"
-        rows = list(_matches(obj)[: LISTED_ON_CHANGE_FORM + 1])
+        rows = as_matches(_matches(obj)[: LISTED_ON_CHANGE_FORM + 1])
         if not rows:
             return "Not found in any other document."
         more = len(rows) > LISTED_ON_CHANGE_FORM
@@ -64,7 +64,7 @@ class ClaimMatchesAdmin:
     def matches_view(self, request, object_id):
         """The matches with checkboxes: carry the evidence to the chosen ones, or apply the verdict (confirmed)."""
         claim = self._claim_for(request, object_id, perm_check=lambda c: self.has_view_permission(request, c))
-        matches = list(_matches(claim))
+        matches = as_matches(_matches(claim))
         chosen_ids = [int(i) for i in request.POST.getlist("other") if i.isdigit()]
         action = request.POST.get("action", "")
         context = {

@@ -5,22 +5,24 @@ from __future__ import annotations
 from django.db import transaction
 
 from claims import roles
-from claims.models import Claim, ClaimMatch
+from claims.matching import MATCH_ORDER, Match, as_matches, matches_of
+from claims.models import Claim
 from claims.workflow.base import NotAllowed, WorkflowError, require
 from claims.workflow.citations import add_citation
 from claims.workflow.transitions import set_verdict
 from sources.models import Citation
 
 
-def stored_matches(claim: Claim, targets) -> list[ClaimMatch]:
-    """The stored matches of `claim` to each of `targets`, in order; refused when one is not a match."""
+def stored_matches(claim: Claim, targets) -> list[Match]:
+    """The matches of `claim` (claims.matching.matches_of) to each of `targets`, in order; refused when one
+    is not a match."""
     ids = [target.pk if isinstance(target, Claim) else int(target) for target in targets]
     if not ids:
         raise WorkflowError(f"choose at least one claim matching claim {claim.pk}")
     found = {
         match.other_id: match
-        for match in ClaimMatch.objects.filter(claim=claim, other_id__in=ids).select_related(
-            "other__question__document"
+        for match in as_matches(
+            matches_of(claim).filter(pk__in=ids).select_related("question__document").order_by(*MATCH_ORDER)
         )
     }
     missing = [str(i) for i in ids if i not in found]
