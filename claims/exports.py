@@ -86,7 +86,7 @@ def export_rows(claims, absolute: Callable[[str], str]) -> Iterator[dict]:
             "reviewed_on": published_on(verdict),
             "citation_count": citation_count,
             "open_flag_count": open_flag_count,
-            "match_group": match_group,  # the same claim in other documents (claims/matching.py)
+            "match_group": match_group,  # the same claim in other documents (claims/matching/)
             "removed_after_version": removed_after_version,
         }
 

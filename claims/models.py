@@ -447,7 +447,7 @@ class ClaimRelation(models.Model):
 
 
 class MatchKind(models.TextChoices):
-    """How a claim found in another document relates to this one (claims/matching.py)."""
+    """How a claim found in another document relates to this one (claims/matching/)."""
 
     DUPLICATE = "duplicate", "Same claim (same document family)"
     OTHER_JURISDICTION = "other_jurisdiction", "Same wording, other jurisdiction"

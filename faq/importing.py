@@ -379,7 +379,7 @@ def _import(parsed: ParsedDocument, body: str, *, name, options: ImportOptions, 
         result.document = _save(parsed, title=title, slug=slug, body=body, sha=sha, options=options, user=user)
         capture = _save_capture(result.document, *page, name=name) if page is not None else None
         result.version = create_first_version(result.document, user=user, capture=capture)
-        match_document(result.document, fresh=True)  # claims found in other documents (claims/matching.py)
+        match_document(result.document, fresh=True)  # claims found in other documents (claims/matching/)
     result.created = True
     return result
 
@@ -395,7 +395,7 @@ def _import_version(document, result, parsed, body, sha, *, name, options, dry_r
         result.plan, result.version = apply_new_version(
             document, parsed, body, sha=sha, title=result.title, options=options, user=user, save_capture=save_capture
         )
-        match_document(document)  # edited and new claims, found in other documents (claims/matching.py)
+        match_document(document)  # edited and new claims, found in other documents (claims/matching/)
     return result
 
 

@@ -92,7 +92,7 @@ def _pairs(kind=None):
 
 def _brute_force() -> set[tuple[int, int, str, int]]:
     """Every pair of claims in different documents that classify() accepts, with its kind and score: the ground truth."""
-    signatures = matching._signatures(Claim.objects.all())
+    signatures = matching.storing._signatures(Claim.objects.all())
     found = set()
     for a in signatures.values():
         for b in signatures.values():

@@ -39,7 +39,7 @@ Decisions beyond the basic workflow (each one also shows in a refusal message):
   by hand cannot add them by typing a citation either. Several citations
   typed together ("8 U.S.C. §§ 1373 and 1644") cite one source each, all or
   none (`add_typed_citations`).
-- Claims found in other documents (claims/matching.py): evidence is carried
+- Claims found in other documents (claims/matching/): evidence is carried
   to chosen matches citation by citation through `add_citation`, all or
   nothing; a verdict is applied only to a duplicate (the same text in a page
   of the same jurisdiction), never to the same wording about another state,

@@ -1,4 +1,4 @@
-"""Claims found in other documents (claims/matching.py finds them): carrying evidence, applying a duplicate's verdict."""
+"""Claims found in other documents (claims/matching/ finds them): carrying evidence, applying a duplicate's verdict."""
 
 from __future__ import annotations
 
