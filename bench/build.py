@@ -81,6 +81,7 @@ COLUMNS = {
     "faq_document": (
         "id", "title", "slug", "category", "jurisdiction", "source_url", "retrieved_on", "body",
         "content_sha256", "created_at", "updated_at", "is_published", "gone_reason", "check_etag", "check_last_modified",
+        "matching_jurisdiction",
     ),
     "faq_documentversion": (
         "id", "number", "body", "content_sha256", "created_at", "unchanged_count", "edited_count",
@@ -312,6 +313,7 @@ def _build(n_claims: int, *, seed: int, progress) -> dict[str, int]:
                 document_id, title, f"bench-faq-{document_id}", "Benchmark", "NC",
                 f"https://faq.example.org/bench/{document_id}", date(2025, 1, 6), body,
                 hashlib.sha256(body.encode()).hexdigest(), when, when, True, "", "", "",
+                "NC",  # matching_jurisdiction: the jurisdiction, as Document.save derives it
             ),
         )
         out.add(
