@@ -284,6 +284,7 @@ def main():
         print(f"  import without matching: median {statistics.median(imports) * 1000:.0f} ms")
         print(f"  matching:                median {statistics.median(matches) * 1000:.0f} ms")
         print(f"  ratio matching / import: median {statistics.median(ratios):.2f} (max {max(ratios):.2f})")
+        print(f"  each import, in order:   {', '.join(f'{r:.2f}' for r in ratios)}")
 
 
 if __name__ == "__main__":
