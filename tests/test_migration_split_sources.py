@@ -6,8 +6,7 @@ as they were before it.
 """
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from migration_helpers import leaf_nodes, migrate
 
 from claims.models import Claim
 
@@ -16,17 +15,10 @@ AFTER = [("sources", "0002_source_legal_text_or_document")]
 SCAAP_PAGE = "https://bja.ojp.gov/program/state-criminal-alien-assistance-program-scaap/overview"
 
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
 @pytest.fixture
 def at_0001(transactional_db):
     """The database with sources at 0001; put back at the latest migration afterwards."""
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("sources")
+    latest = leaf_nodes("sources")
     apps = migrate(BEFORE)
     yield apps
     migrate(latest)

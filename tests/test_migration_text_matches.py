@@ -1,7 +1,6 @@
 """Migrations claims 0011 and faq 0011: stored pairs become rows between texts, documents get the jurisdiction matching reads."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from migration_helpers import leaf_nodes, migrate
 
 from claims.masking import mask, masked_fields, places
 from faq.parsing import fingerprint
@@ -9,17 +8,10 @@ from faq.parsing import fingerprint
 BEFORE = [("claims", "0010_claim_bands"), ("faq", "0010_document_check_validators")]
 
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
 def test_near_pairs_become_text_matches_and_acronyms_count_in_the_masked_fingerprint(transactional_db):
     import hashlib
 
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    latest = leaf_nodes()
     apps = migrate(BEFORE)
     try:
         Document = apps.get_model("faq", "Document")

@@ -1,18 +1,10 @@
 """Migration faq 0009: every document imported before versions existed gets its text as version 1."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
-
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
+from migration_helpers import leaf_nodes, migrate
 
 
 def test_every_document_gets_version_1_with_its_text_and_the_reverse_removes_it(transactional_db):
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    latest = leaf_nodes()
     apps = migrate([("faq", "0008_versions")])
     try:
         Document = apps.get_model("faq", "Document")
