@@ -192,6 +192,11 @@ def build(n_claims: int, *, seed: int = 1, progress=print) -> dict[str, int]:
                 cursor.execute("SET LOCAL session_replication_role = replica")
         counts = _build(n_claims, seed=seed, progress=progress)
         _reset_sequences()
+        # The claims citing each source, as sources.counts keeps them (COPY sends no signal).
+        from sources.counts import recount
+        from sources.models import Source
+
+        recount(Source.objects.values_list("pk", flat=True))
     _analyze()
     return counts
 

@@ -334,8 +334,16 @@ class Source(models.Model):
     link_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    citing_claims = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="Claims of any document citing this source, kept by sources.counts whenever a citation is "
+        "saved or deleted. The sources page subtracts those of unpublished documents.",
+    )
 
-    history = HistoricalRecords()
+    # A derived count, not an edit: kept out of the history.
+    history = HistoricalRecords(excluded_fields=["citing_claims"])
     objects = SourceQuerySet.as_manager()
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Migration sources 0002: an existing source that mixes a document URL and a legal citation is split in two.
+"""Migrations sources 0002 and 0003: a source mixing a document URL and a legal citation is split in two; cited sources get their count.
 
 Runs the real migration backwards and forwards on the test database (SQLite or
 PostgreSQL, whichever the suite runs on), with rows written through the models
@@ -80,3 +80,25 @@ def test_reversing_merges_the_split_back(at_0001, import_text):
     assert Citation.objects.get(pk=typed.pk).source_id == page.pk
     assert Source.objects.get(pk=statute.pk).kind == "statute"
     assert Source.objects.count() == 2
+
+
+def test_migration_0003_counts_the_claims_citing_each_existing_source(transactional_db, import_text):
+    """Sources cited before the count was kept get it from the migration (a claim citing twice counts once)."""
+    latest = leaf_nodes("sources")
+    first, second = two_claims(import_text)
+    apps = migrate(AFTER)
+    try:
+        Source, Citation = apps.get_model("sources", "Source"), apps.get_model("sources", "Citation")
+        cited = Source.objects.create(kind="report", title="A cited report", url="https://example.org/report")
+        uncited = Source.objects.create(kind="report", title="An uncited report", url="https://example.org/other")
+        Citation.objects.create(claim_id=first.pk, source=cited, stance="supports", pinpoint="p. 1")
+        Citation.objects.create(claim_id=first.pk, source=cited, stance="supports", pinpoint="p. 2")
+        Citation.objects.create(claim_id=second.pk, source=cited, stance="refutes")
+
+        apps = migrate([("sources", "0003_source_citing_claims")])
+
+        Source = apps.get_model("sources", "Source")
+        assert Source.objects.get(pk=cited.pk).citing_claims == 2
+        assert Source.objects.get(pk=uncited.pk).citing_claims == 0
+    finally:
+        migrate(latest)

@@ -94,3 +94,47 @@ def test_a_document_page_says_what_law_it_is_about_and_links_to_it_without_claim
     assert f'<a href="/sources/{statute.pk}/">8 U.S.C. § 1231(i)</a>' in html
     assert "a document about the law, not the law itself" in html
     assert '<p class="canonical">' not in html
+
+
+def listed_count(client, source) -> str:
+    """The 'claims citing' cell of `source`'s row on /sources/."""
+    html = client.get("/sources/").content.decode()
+    row = html.split(f'<a href="/sources/{source.pk}/">', 1)[1].split("</tr>", 1)[0]
+    return row.rsplit('<td class="num">', 1)[1].split("</td>", 1)[0]
+
+
+def test_the_claims_citing_count_follows_every_write_and_leaves_out_unpublished_documents(
+    client, small_document, import_text, ferpa
+):
+    """Kept on the source (sources.counts), so the page need not count every citation of its sources."""
+    from faq.publishing import set_published
+
+    first, second = claims_of(small_document)[:2]
+    assert listed_count(client, ferpa) == "0"
+    a = Citation.objects.create(claim=first, source=ferpa, stance="supports", pinpoint="(a)")
+    Citation.objects.create(claim=first, source=ferpa, stance="supports", pinpoint="(b)")  # the same claim again
+    b = Citation.objects.create(claim=second, source=ferpa, stance="supports")
+    assert listed_count(client, ferpa) == "2"
+
+    draft = import_text(SMALL_DRAFT, published=False, slug="draft-faq", title="A Draft FAQ")
+    Citation.objects.create(claim=claims_of(draft)[0], source=ferpa, stance="refutes")
+    assert listed_count(client, ferpa) == "2"  # a document not yet published is not public
+    set_published([draft], user=None, published=True)
+    assert listed_count(client, ferpa) == "3"
+
+    a.delete()  # the claim still cites it at (b)
+    assert listed_count(client, ferpa) == "3"
+    other = Source.objects.create(title="Another report", kind="report")
+    b.source = other  # moved to another source: one claim less here, one more there
+    b.save()
+    assert listed_count(client, ferpa) == "2" and listed_count(client, other) == "1"
+    draft.delete()  # its claims and their citations go with it
+    assert listed_count(client, ferpa) == "1"
+    ferpa.refresh_from_db()
+    assert ferpa.citing_claims == 1
+
+
+SMALL_DRAFT = """1. Is this a draft?
+
+Draft pages say the agency keeps every record for ten years.
+"""
