@@ -103,6 +103,9 @@ class Document(models.Model):
             models.Index(fields=["title", "id"], name="faq_document_title_idx"),
             # The site's data version (config/public.py) reads the newest updated_at.
             models.Index(fields=["updated_at"], name="faq_document_updated_idx"),
+            # The few documents awaiting publication, found without reading every document
+            # (the sources page leaves their claims out of its counts: sources.counts).
+            models.Index(fields=["id"], condition=models.Q(is_published=False), name="faq_document_unpublished_idx"),
         ]
 
     def __str__(self):
