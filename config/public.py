@@ -112,7 +112,8 @@ def _read_stamp_postgresql(connection) -> tuple:
     (DEBUG, the tests' query counts), and a failure raises Django's own
     errors, so site_stamp reconnects as before.
     """
-    from django.db import DatabaseError, OperationalError
+    import psycopg
+    from django.db import OperationalError
     from psycopg import pq
 
     connection.ensure_connection()
@@ -137,9 +138,7 @@ def _read_stamp_postgresql(connection) -> tuple:
     except OperationalError:
         connection._stamp_prepared_on = None
         raise
-    except Exception as error:  # psycopg's own errors (a connection closed under it) as Django's
-        if isinstance(error, DatabaseError):
-            raise
+    except psycopg.Error as error:  # raised by pgconn itself (a connection closed under it), as Django's
         connection._stamp_prepared_on = None
         raise OperationalError(str(error)) from error
     if connection.queries_logged:
